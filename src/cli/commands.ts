@@ -1,0 +1,31 @@
+/** Dispatches `drydock <command>`. */
+const USAGE = `Usage: drydock COMMAND
+
+Commands:
+  wasm run [--dir HOST[::GUEST]]... [--env K=V]... [--memory BYTES] FILE.wasm [ARGS...]
+           Run a WASI program in a fresh sandbox
+  version  Show the version
+`;
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'version':
+    case '--version':
+      console.log('drydock 0.1.0');
+      return 0;
+    case 'wasm': {
+      const { wasmCommand } = await import('./wasm-run.ts');
+      return wasmCommand(rest);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      process.stderr.write(`drydock: unknown command "${command}"\n${USAGE}`);
+      return 125;
+  }
+}

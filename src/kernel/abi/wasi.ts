@@ -1,0 +1,135 @@
+/** WASI preview1 constants and struct layouts (wasi_snapshot_preview1). */
+
+export const FILETYPE = {
+  UNKNOWN: 0,
+  BLOCK_DEVICE: 1,
+  CHARACTER_DEVICE: 2,
+  DIRECTORY: 3,
+  REGULAR_FILE: 4,
+  SOCKET_DGRAM: 5,
+  SOCKET_STREAM: 6,
+  SYMBOLIC_LINK: 7,
+} as const;
+
+export const FDFLAGS = { APPEND: 1, DSYNC: 2, NONBLOCK: 4, RSYNC: 8, SYNC: 16 } as const;
+export const OFLAGS = { CREAT: 1, DIRECTORY: 2, EXCL: 4, TRUNC: 8 } as const;
+export const LOOKUP_SYMLINK_FOLLOW = 1;
+export const FSTFLAGS = { ATIM: 1, ATIM_NOW: 2, MTIM: 4, MTIM_NOW: 8 } as const;
+export const WHENCE = { SET: 0, CUR: 1, END: 2 } as const;
+export const CLOCK = { REALTIME: 0, MONOTONIC: 1, PROCESS_CPUTIME: 2, THREAD_CPUTIME: 3 } as const;
+export const EVENTTYPE = { CLOCK: 0, FD_READ: 1, FD_WRITE: 2 } as const;
+export const SUBCLOCK_ABSTIME = 1;
+export const EVENT_FD_READWRITE_HANGUP = 1;
+export const RIFLAGS = { PEEK: 1, WAITALL: 2 } as const;
+export const ROFLAGS_DATA_TRUNCATED = 1;
+export const SDFLAGS = { RD: 1, WR: 2 } as const;
+export const PREOPENTYPE_DIR = 0;
+
+export const RIGHTS = {
+  FD_DATASYNC: 1n << 0n,
+  FD_READ: 1n << 1n,
+  FD_SEEK: 1n << 2n,
+  FD_FDSTAT_SET_FLAGS: 1n << 3n,
+  FD_SYNC: 1n << 4n,
+  FD_TELL: 1n << 5n,
+  FD_WRITE: 1n << 6n,
+  FD_ADVISE: 1n << 7n,
+  FD_ALLOCATE: 1n << 8n,
+  PATH_CREATE_DIRECTORY: 1n << 9n,
+  PATH_CREATE_FILE: 1n << 10n,
+  PATH_LINK_SOURCE: 1n << 11n,
+  PATH_LINK_TARGET: 1n << 12n,
+  PATH_OPEN: 1n << 13n,
+  FD_READDIR: 1n << 14n,
+  PATH_READLINK: 1n << 15n,
+  PATH_RENAME_SOURCE: 1n << 16n,
+  PATH_RENAME_TARGET: 1n << 17n,
+  PATH_FILESTAT_GET: 1n << 18n,
+  PATH_FILESTAT_SET_SIZE: 1n << 19n,
+  PATH_FILESTAT_SET_TIMES: 1n << 20n,
+  FD_FILESTAT_GET: 1n << 21n,
+  FD_FILESTAT_SET_SIZE: 1n << 22n,
+  FD_FILESTAT_SET_TIMES: 1n << 23n,
+  PATH_SYMLINK: 1n << 24n,
+  PATH_REMOVE_DIRECTORY: 1n << 25n,
+  PATH_UNLINK_FILE: 1n << 26n,
+  POLL_FD_READWRITE: 1n << 27n,
+  SOCK_SHUTDOWN: 1n << 28n,
+  SOCK_ACCEPT: 1n << 29n,
+} as const;
+
+export const RIGHTS_ALL = (1n << 30n) - 1n;
+
+/** Rights that make sense on each kind of fd (what uvwasi grants; requests are intersected with these). */
+export const RIGHTS_REGULAR_FILE =
+  RIGHTS.FD_DATASYNC |
+  RIGHTS.FD_READ |
+  RIGHTS.FD_SEEK |
+  RIGHTS.FD_FDSTAT_SET_FLAGS |
+  RIGHTS.FD_SYNC |
+  RIGHTS.FD_TELL |
+  RIGHTS.FD_WRITE |
+  RIGHTS.FD_ADVISE |
+  RIGHTS.FD_ALLOCATE |
+  RIGHTS.FD_FILESTAT_GET |
+  RIGHTS.FD_FILESTAT_SET_SIZE |
+  RIGHTS.FD_FILESTAT_SET_TIMES |
+  RIGHTS.POLL_FD_READWRITE;
+
+export const RIGHTS_DIRECTORY =
+  RIGHTS.FD_FDSTAT_SET_FLAGS |
+  RIGHTS.FD_SYNC |
+  RIGHTS.FD_ADVISE |
+  RIGHTS.PATH_CREATE_DIRECTORY |
+  RIGHTS.PATH_CREATE_FILE |
+  RIGHTS.PATH_LINK_SOURCE |
+  RIGHTS.PATH_LINK_TARGET |
+  RIGHTS.PATH_OPEN |
+  RIGHTS.FD_READDIR |
+  RIGHTS.PATH_READLINK |
+  RIGHTS.PATH_RENAME_SOURCE |
+  RIGHTS.PATH_RENAME_TARGET |
+  RIGHTS.PATH_FILESTAT_GET |
+  RIGHTS.PATH_FILESTAT_SET_SIZE |
+  RIGHTS.PATH_FILESTAT_SET_TIMES |
+  RIGHTS.FD_FILESTAT_GET |
+  RIGHTS.FD_FILESTAT_SET_TIMES |
+  RIGHTS.PATH_SYMLINK |
+  RIGHTS.PATH_REMOVE_DIRECTORY |
+  RIGHTS.PATH_UNLINK_FILE |
+  RIGHTS.POLL_FD_READWRITE;
+
+export const RIGHTS_DIRECTORY_INHERITING = RIGHTS_DIRECTORY | RIGHTS_REGULAR_FILE;
+
+export const RIGHTS_TTY =
+  RIGHTS.FD_READ |
+  RIGHTS.FD_FDSTAT_SET_FLAGS |
+  RIGHTS.FD_WRITE |
+  RIGHTS.FD_FILESTAT_GET |
+  RIGHTS.POLL_FD_READWRITE;
+
+export const RIGHTS_STREAM =
+  RIGHTS.FD_READ |
+  RIGHTS.FD_FDSTAT_SET_FLAGS |
+  RIGHTS.FD_WRITE |
+  RIGHTS.FD_FILESTAT_GET |
+  RIGHTS.POLL_FD_READWRITE |
+  RIGHTS.SOCK_SHUTDOWN;
+
+export const RIGHTS_SOCKET = RIGHTS_STREAM | RIGHTS.SOCK_ACCEPT;
+
+/** Byte sizes and field offsets of the preview1 structs. */
+export const SIZE = {
+  FDSTAT: 24,
+  FILESTAT: 64,
+  DIRENT: 24,
+  PRESTAT: 8,
+  IOVEC: 8,
+  SUBSCRIPTION: 48,
+  EVENT: 32,
+} as const;
+
+/** WASI's own signal numbering, used only by proc_raise. Index = WASI number, value = Linux number. */
+export const WASI_SIGNAL_TO_LINUX = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+] as const;

@@ -1,0 +1,187 @@
+import { Wire } from './wire.ts';
+
+/**
+ * The syscall channel of one process: a SharedArrayBuffer through which the
+ * guest's worker makes synchronous requests and the kernel answers them.
+ *
+ * Layout (Int32 slots, then Float64 slots, then the payload):
+ *   REQ      request sequence number; the guest bumps it and notifies
+ *   RESP     response sequence number; the kernel bumps it and notifies
+ *   OP       the syscall number (see syscalls.ts)
+ *   RESULT   the errno (or value) of the answered call
+ *   FLAGS    response flags: KILLED (unwind now), EXEC (unwind, a new
+ *            program follows), SIGNALS (run handlers)
+ *   SIGLO/HI signals to run handlers for, a bitmask of (1 << (sig - 1))
+ *   STATE    guest state: RUNNING, IN_SYSCALL, DONE
+ *   CPU_US   (f64) guest time spent outside syscalls, microseconds
+ *   RESUMED  (f64) wall-clock ms when guest code last resumed
+ *
+ * Waiting: the side that waits spins on the sequence word for a short,
+ * bounded time (an adaptive mutex's spin: on a VM a futex wake-up costs tens
+ * of microseconds, a syscall answered in memory costs one) and then parks in
+ * Atomics.wait / Atomics.waitAsync. Parked waits never poll.
+ */
+export const CTL = {
+  REQ: 0,
+  RESP: 1,
+  OP: 2,
+  RESULT: 3,
+  FLAGS: 4,
+  SIGLO: 5,
+  SIGHI: 6,
+  STATE: 7,
+} as const;
+
+const F64 = { CPU_US: 4, RESUMED: 5 } as const; // Float64 slot indices (byte offsets 32, 40)
+
+export const FLAG_KILLED = 1;
+export const FLAG_SIGNALS = 2;
+/** execve succeeded: unwind, the worker receives the new program as a start message. */
+export const FLAG_EXEC = 4;
+
+export const STATE_RUNNING = 0;
+export const STATE_IN_SYSCALL = 1;
+export const STATE_DONE = 2;
+
+const HEADER_BYTES = 64;
+/** Payload bytes per call: fd_read/fd_write move at most PAYLOAD_IO_MAX per call. */
+export const PAYLOAD_BYTES = 128 * 1024;
+export const PAYLOAD_IO_MAX = 64 * 1024;
+
+export function createChannelBuffer(): SharedArrayBuffer {
+  return new SharedArrayBuffer(HEADER_BYTES + PAYLOAD_BYTES);
+}
+
+/** Iterations of the bounded spin before parking (about 10-20 µs). Set to 0 to always park at once. */
+export let spinIterations = 2000;
+export function setSpinIterations(n: number): void {
+  spinIterations = n;
+}
+
+function wallMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+class ChannelView {
+  readonly ctl: Int32Array;
+  readonly f64: Float64Array;
+  readonly wire: Wire;
+  constructor(readonly buffer: SharedArrayBuffer) {
+    this.ctl = new Int32Array(buffer, 0, HEADER_BYTES / 4);
+    this.f64 = new Float64Array(buffer, 0, HEADER_BYTES / 8);
+    this.wire = new Wire(buffer, HEADER_BYTES, PAYLOAD_BYTES);
+  }
+}
+
+/** The guest (worker) side: makes blocking calls. */
+export class GuestChannel extends ChannelView {
+  private seq = 0;
+
+  constructor(buffer: SharedArrayBuffer) {
+    super(buffer);
+    this.seq = Atomics.load(this.ctl, CTL.RESP);
+    this.f64[F64.RESUMED] = wallMs();
+    Atomics.store(this.ctl, CTL.STATE, STATE_RUNNING);
+  }
+
+  /** Sends the request already written to `wire` and blocks until the kernel answers; returns RESULT. */
+  call(op: number): number {
+    const ctl = this.ctl;
+    const entered = wallMs();
+    this.f64[F64.CPU_US] = this.f64[F64.CPU_US]! + (entered - this.f64[F64.RESUMED]!) * 1000;
+    ctl[CTL.OP] = op;
+    Atomics.store(ctl, CTL.STATE, STATE_IN_SYSCALL);
+    const seq = this.seq;
+    Atomics.add(ctl, CTL.REQ, 1);
+    Atomics.notify(ctl, CTL.REQ);
+    let spins = spinIterations;
+    while (Atomics.load(ctl, CTL.RESP) === seq) {
+      if (spins > 0) spins--;
+      else Atomics.wait(ctl, CTL.RESP, seq);
+    }
+    this.seq = Atomics.load(ctl, CTL.RESP);
+    this.f64[F64.RESUMED] = wallMs();
+    Atomics.store(ctl, CTL.STATE, STATE_RUNNING);
+    this.wire.reset();
+    return ctl[CTL.RESULT]!;
+  }
+
+  /** CPU time this process has used so far, in nanoseconds (for CLOCK_PROCESS_CPUTIME_ID). */
+  cpuNanos(): bigint {
+    const us = this.f64[F64.CPU_US]! + (wallMs() - this.f64[F64.RESUMED]!) * 1000;
+    return BigInt(Math.floor(us)) * 1000n;
+  }
+
+  /** Marks the guest as finished (the kernel stops accounting CPU time). */
+  done(): void {
+    this.f64[F64.CPU_US] = this.f64[F64.CPU_US]! + (wallMs() - this.f64[F64.RESUMED]!) * 1000;
+    Atomics.store(this.ctl, CTL.STATE, STATE_DONE);
+  }
+
+  get flags(): number {
+    return this.ctl[CTL.FLAGS]!;
+  }
+
+  /** Bitmask of signals whose handlers must run before the call returns. */
+  signalMask(): bigint {
+    return (BigInt(this.ctl[CTL.SIGHI]! >>> 0) << 32n) | BigInt(this.ctl[CTL.SIGLO]! >>> 0);
+  }
+}
+
+/** The kernel side: learns of requests and answers them. */
+export class KernelChannel extends ChannelView {
+  private seen = 0;
+
+  /** True if a request is waiting to be answered. */
+  hasRequest(): boolean {
+    return Atomics.load(this.ctl, CTL.REQ) !== this.seen;
+  }
+
+  /** Resolves when the guest makes its next request. */
+  async nextRequest(): Promise<void> {
+    while (!this.hasRequest()) {
+      const result = Atomics.waitAsync(this.ctl, CTL.REQ, this.seen);
+      if (result.async) await result.value;
+    }
+  }
+
+  /** Spins briefly for the next request; true if one arrived. */
+  spinForRequest(): boolean {
+    for (let spins = spinIterations; spins > 0; spins--) if (this.hasRequest()) return true;
+    return this.hasRequest();
+  }
+
+  /** Takes the pending request: its op, with `wire` positioned at its arguments. */
+  take(): number {
+    this.seen = Atomics.load(this.ctl, CTL.REQ);
+    this.wire.reset();
+    return this.ctl[CTL.OP]!;
+  }
+
+  /** Prepares `wire` for writing results (after the handler has read its arguments). */
+  beginResponse(): Wire {
+    return this.wire.reset();
+  }
+
+  /** Answers the taken request. */
+  respond(result: number, flags = 0, signals = 0n): void {
+    const ctl = this.ctl;
+    ctl[CTL.RESULT] = result;
+    ctl[CTL.FLAGS] = flags;
+    ctl[CTL.SIGLO] = Number(signals & 0xffffffffn) | 0;
+    ctl[CTL.SIGHI] = Number((signals >> 32n) & 0xffffffffn) | 0;
+    Atomics.add(ctl, CTL.RESP, 1);
+    Atomics.notify(ctl, CTL.RESP);
+  }
+
+  get guestState(): number {
+    return Atomics.load(this.ctl, CTL.STATE);
+  }
+
+  /** Guest CPU time in microseconds, including the current running stretch. */
+  cpuMicros(): number {
+    const base = this.f64[F64.CPU_US]!;
+    if (this.guestState !== STATE_RUNNING) return base;
+    return base + Math.max(0, (wallMs() - this.f64[F64.RESUMED]!) * 1000);
+  }
+}

@@ -1,0 +1,97 @@
+import { Errno, fail } from '../../common/errno.ts';
+import type { Stat } from '../../unionfs/vfs/types.ts';
+import type { HostInput, HostOutput } from '../../platform/types.ts';
+import { FILETYPE } from '../abi/wasi.ts';
+import type { Readiness } from './description.ts';
+import { FileDescription, syntheticStat } from './description.ts';
+
+let nextIno = 1;
+
+/** A process's stdin fed by a host stream (the terminal of `drydock wasm run`). */
+export class HostInputDescription extends FileDescription {
+  readonly filetype: number;
+  private readonly ino = nextIno++;
+  private buffered: Uint8Array[] = [];
+  private ended = false;
+  private reading = false;
+
+  constructor(private readonly input: HostInput) {
+    super();
+    this.filetype = input.isTTY ? FILETYPE.CHARACTER_DEVICE : FILETYPE.UNKNOWN;
+  }
+
+  override get isTTY(): boolean {
+    return this.input.isTTY;
+  }
+
+  private pump(): void {
+    if (this.reading || this.ended) return;
+    this.reading = true;
+    this.input.read().then(
+      (chunk) => {
+        this.reading = false;
+        if (chunk === null) this.ended = true;
+        else if (chunk.length > 0) this.buffered.push(chunk);
+        this.waiters.wake();
+      },
+      () => {
+        this.reading = false;
+        this.ended = true;
+        this.waiters.wake();
+      },
+    );
+  }
+
+  override readiness(): Readiness {
+    if (this.buffered.length === 0 && !this.ended) this.pump();
+    const nbytes = this.buffered.reduce((n, c) => n + c.length, 0);
+    return { readable: nbytes > 0 || this.ended, writable: false, hangup: this.ended, nbytes };
+  }
+
+  override read(length: number): Uint8Array {
+    const first = this.buffered[0];
+    if (!first) {
+      if (this.ended) return new Uint8Array(0);
+      this.pump();
+      fail(Errno.EAGAIN);
+    }
+    if (first.length <= length) {
+      this.buffered.shift();
+      return first;
+    }
+    this.buffered[0] = first.subarray(length);
+    return first.subarray(0, length);
+  }
+
+  protected override close(): void {
+    this.input.close();
+  }
+
+  stat(): Stat {
+    return syntheticStat(this.input.isTTY ? 'chardev' : 'fifo', this.ino);
+  }
+}
+
+/** A process's stdout or stderr writing to a host stream. */
+export class HostOutputDescription extends FileDescription {
+  readonly filetype: number;
+  private readonly ino = nextIno++;
+
+  constructor(private readonly output: HostOutput) {
+    super();
+    this.filetype = output.isTTY ? FILETYPE.CHARACTER_DEVICE : FILETYPE.UNKNOWN;
+  }
+
+  override get isTTY(): boolean {
+    return this.output.isTTY;
+  }
+
+  override write(data: Uint8Array): number {
+    this.output.write(data.slice());
+    return data.length;
+  }
+
+  stat(): Stat {
+    return syntheticStat(this.output.isTTY ? 'chardev' : 'fifo', this.ino);
+  }
+}

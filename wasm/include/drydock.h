@@ -1,0 +1,264 @@
+/*
+ * drydock.h: the Drydock kernel's extension system calls.
+ *
+ * WASI preview1 (module "wasi_snapshot_preview1") has no processes, pipes,
+ * signals, permissions or terminals. A guest that needs them imports these
+ * functions from the module "drydock". They are modelled on POSIX (names,
+ * argument order, flag values and struct layouts follow Linux/musl), so that
+ * wasm/lib/drydock's POSIX wrappers (posix_spawn, waitpid, pipe, dup2,
+ * sigaction, chmod, tcgetattr, ...) are thin.
+ *
+ * Conventions
+ *   - Every call returns a WASI errno (0 on success, see <wasi/api.h>), except
+ *     the few documented as returning a value directly (getpid & co).
+ *   - Results are written through out-pointers, as in WASI.
+ *   - Strings are NUL-terminated. Paths are resolved by the kernel inside the
+ *     process's mount namespace: absolute paths from the process root, relative
+ *     paths from the directory fd `dirfd`, or from the process's kernel working
+ *     directory when dirfd is DRYDOCK_AT_FDCWD. (wasi-libc keeps its own cwd; the
+ *     libdrydock wrappers pass absolute paths built from getcwd().)
+ *   - Signal numbers are Linux's (the values of wasi-libc's <signal.h>).
+ *   - Wait statuses are encoded as on Linux: WIFEXITED -> (code << 8),
+ *     WIFSIGNALED -> signal number in the low 7 bits.
+ *
+ * A process with a signal disposition of DRYDOCK_SIG_CATCH receives the signal
+ * when it next makes a system call or while it is blocked in one: the kernel
+ * calls the module's exported function `__drydock_signal(int sig)` before the
+ * call returns (blocking calls then return EINTR). A module that does not
+ * export `__drydock_signal` cannot catch signals (sigaction returns ENOTSUP).
+ * A guest spinning without system calls is only reachable by default-action
+ * signals, which the kernel always enforces, SIGKILL included.
+ *
+ * The ABI version is exported by guests that were built against this header as
+ * the global `__drydock_abi` (optional).
+ */
+#ifndef DRYDOCK_H
+#define DRYDOCK_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define DRYDOCK_ABI_VERSION 1
+
+#define DRYDOCK_IMPORT(name) __attribute__((import_module("drydock"), import_name(name)))
+
+#define DRYDOCK_AT_FDCWD (-2) /* the same value as wasi-libc's AT_FDCWD */
+
+/* ---------------------------------------------------------------- processes */
+
+/* File actions applied, in order, in the child of drydock_spawn. */
+#define DRYDOCK_FA_OPEN 0  /* open `path` with `oflags`/`mode` and place it at `fd` */
+#define DRYDOCK_FA_CLOSE 1 /* close `fd` */
+#define DRYDOCK_FA_DUP2 2  /* dup2(`srcfd`, `fd`); clears close-on-exec on `fd` */
+#define DRYDOCK_FA_CHDIR 3 /* change the child's working directory to `path` */
+#define DRYDOCK_FA_FCHDIR 4 /* change the child's working directory to directory fd `srcfd` */
+
+typedef struct drydock_fd_action {
+  uint32_t op;      /* DRYDOCK_FA_* */
+  int32_t fd;       /* the fd acted on */
+  int32_t srcfd;    /* DUP2/FCHDIR source fd */
+  int32_t oflags;   /* OPEN: wasi-libc O_* flags (O_RDONLY, O_WRONLY|O_CREAT|O_TRUNC, ...) */
+  uint32_t mode;    /* OPEN: permission bits when creating */
+  const char *path; /* OPEN/CHDIR: the path */
+} drydock_fd_action; /* 24 bytes */
+
+#define DRYDOCK_SPAWN_SETPGROUP 0x01  /* put the child in process group `pgroup` (0: its own) */
+#define DRYDOCK_SPAWN_SETSID 0x02     /* the child starts a new session */
+#define DRYDOCK_SPAWN_SETSIGMASK 0x04 /* the child's blocked-signal mask is `sigmask` */
+#define DRYDOCK_SPAWN_SETSIGDEF 0x08  /* signals in `sigdefault` get the default disposition */
+#define DRYDOCK_SPAWN_SETCWD 0x10     /* the child starts in `cwd` */
+
+typedef struct drydock_spawn_attr {
+  uint32_t flags;      /* DRYDOCK_SPAWN_* */
+  int32_t pgroup;
+  uint64_t sigmask;    /* bit (sig - 1) set = blocked */
+  uint64_t sigdefault; /* bit (sig - 1) set = reset to default */
+  const char *cwd;
+  uint32_t reserved;   /* must be 0 */
+} drydock_spawn_attr; /* 32 bytes */
+
+/*
+ * Start `path` (no PATH search; "#!" scripts run their interpreter) as a new
+ * child process with `argv` and `envp` (NULL-terminated arrays). The child
+ * inherits the caller's fds except those marked close-on-exec, then
+ * `actions[0..nactions)` are applied. Errors the exec would report (ENOENT,
+ * EACCES, ENOEXEC, E2BIG) are returned here and no child is left behind.
+ * EAGAIN: the pids limit of the caller's container is reached.
+ */
+DRYDOCK_IMPORT("spawn")
+int32_t __drydock_spawn(const char *path, const char *const *argv, const char *const *envp,
+                        const drydock_spawn_attr *attr, const drydock_fd_action *actions,
+                        uint32_t nactions, int32_t *pid_out);
+
+/* Replace the calling process's program, keeping pid and fds (close-on-exec fds
+ * are closed). Returns only on failure. */
+DRYDOCK_IMPORT("execve")
+int32_t __drydock_execve(const char *path, const char *const *argv, const char *const *envp);
+
+#define DRYDOCK_WNOHANG 1
+#define DRYDOCK_WUNTRACED 2
+
+/* waitpid(pid, &status, options): pid > 0 that child, -1 any child, 0 any child
+ * in the caller's process group, < -1 any child in group -pid. With WNOHANG and
+ * nothing to reap, *pid_out = 0. Blocks otherwise (EINTR on a caught signal). */
+DRYDOCK_IMPORT("waitpid")
+int32_t __drydock_waitpid(int32_t pid, int32_t *status_out, int32_t options, int32_t *pid_out);
+
+/* kill(pid, sig): pid > 0 a process, 0 the caller's process group, -1 every
+ * process the caller may signal, < -1 process group -pid. sig 0 only checks. */
+DRYDOCK_IMPORT("kill")
+int32_t __drydock_kill(int32_t pid, int32_t sig);
+
+/* These return their value directly (PIDs are as seen from the caller's PID namespace). */
+DRYDOCK_IMPORT("getpid") int32_t __drydock_getpid(void);
+DRYDOCK_IMPORT("getppid") int32_t __drydock_getppid(void);
+DRYDOCK_IMPORT("getpgid") int32_t __drydock_getpgid(int32_t pid, int32_t *pgid_out);
+DRYDOCK_IMPORT("setpgid") int32_t __drydock_setpgid(int32_t pid, int32_t pgid);
+DRYDOCK_IMPORT("getsid") int32_t __drydock_getsid(int32_t pid, int32_t *sid_out);
+DRYDOCK_IMPORT("setsid") int32_t __drydock_setsid(int32_t *sid_out);
+
+/* The working directory the kernel started the process in (Docker's WorkingDir,
+ * or the cwd given to spawn). libdrydock calls chdir() with it at startup. */
+DRYDOCK_IMPORT("getcwd") int32_t __drydock_getcwd(char *buf, uint32_t len);
+/* Tell the kernel the new working directory (used for /proc/PID/cwd and as the
+ * default cwd of children). libdrydock's chdir wrapper calls it. */
+DRYDOCK_IMPORT("chdir") int32_t __drydock_chdir(const char *path);
+
+/* ---------------------------------------------------------------- signals */
+
+#define DRYDOCK_SIG_DFL 0
+#define DRYDOCK_SIG_IGN 1
+#define DRYDOCK_SIG_CATCH 2
+
+#define DRYDOCK_SA_RESTART 0x10000000 /* Linux's value; accepted, blocking calls still return EINTR */
+
+/* Set the disposition of `sig`; the previous one is stored in *old_out (may be NULL).
+ * SIGKILL and SIGSTOP cannot be changed (EINVAL). */
+DRYDOCK_IMPORT("sigaction")
+int32_t __drydock_sigaction(int32_t sig, int32_t disposition, int32_t flags, int32_t *old_out);
+
+#define DRYDOCK_SIG_BLOCK 0
+#define DRYDOCK_SIG_UNBLOCK 1
+#define DRYDOCK_SIG_SETMASK 2
+
+/* Change the blocked-signal mask (bit sig-1); the old mask is stored in *old_out (may be NULL). */
+DRYDOCK_IMPORT("sigprocmask")
+int32_t __drydock_sigprocmask(int32_t how, uint64_t set, uint64_t *old_out);
+
+DRYDOCK_IMPORT("sigpending") int32_t __drydock_sigpending(uint64_t *set_out);
+
+/* Replace the mask with `mask` and block until a caught signal is delivered; always EINTR. */
+DRYDOCK_IMPORT("sigsuspend") int32_t __drydock_sigsuspend(uint64_t mask);
+
+/* Schedule SIGALRM in `seconds` (0 cancels); the seconds left of the previous alarm go to *left_out. */
+DRYDOCK_IMPORT("alarm") int32_t __drydock_alarm(uint32_t seconds, uint32_t *left_out);
+
+/* ---------------------------------------------------------------- file descriptors */
+
+#define DRYDOCK_O_CLOEXEC 0x80000000u /* pipe2/dup3 flag */
+#define DRYDOCK_O_NONBLOCK 0x0004     /* the same value as wasi-libc's O_NONBLOCK */
+
+DRYDOCK_IMPORT("pipe2") int32_t __drydock_pipe2(int32_t fds_out[2], uint32_t flags);
+/* dup: the lowest free fd >= minfd (F_DUPFD semantics). */
+DRYDOCK_IMPORT("dup") int32_t __drydock_dup(int32_t fd, int32_t minfd, uint32_t flags, int32_t *newfd_out);
+/* dup3(oldfd, newfd, flags): newfd is closed first if open; oldfd == newfd is EINVAL. */
+DRYDOCK_IMPORT("dup3") int32_t __drydock_dup3(int32_t oldfd, int32_t newfd, uint32_t flags);
+
+#define DRYDOCK_FD_CLOEXEC 1
+/* Read (set < 0) or set (set = 0 or 1) the close-on-exec flag of `fd`; the old value goes to *old_out. */
+DRYDOCK_IMPORT("cloexec") int32_t __drydock_cloexec(int32_t fd, int32_t set, int32_t *old_out);
+
+/* ---------------------------------------------------------------- files: what WASI's filestat lacks */
+
+struct drydock_stat {
+  uint64_t dev;
+  uint64_t ino;
+  uint32_t mode; /* S_IFMT type bits and permission bits, Linux values */
+  uint32_t nlink;
+  uint32_t uid;
+  uint32_t gid;
+  uint64_t rdev; /* (major << 8) | minor for device nodes */
+  int64_t size;
+  int32_t blksize;
+  int32_t reserved;
+  int64_t blocks; /* 512-byte blocks allocated */
+  int64_t atime_ns;
+  int64_t mtime_ns;
+  int64_t ctime_ns;
+}; /* 88 bytes */
+
+#define DRYDOCK_AT_SYMLINK_NOFOLLOW 0x1 /* the same value as wasi-libc's AT_SYMLINK_NOFOLLOW */
+
+DRYDOCK_IMPORT("fstatat")
+int32_t __drydock_fstatat(int32_t dirfd, const char *path, int32_t flags, struct drydock_stat *out);
+DRYDOCK_IMPORT("fstat") int32_t __drydock_fstat(int32_t fd, struct drydock_stat *out);
+DRYDOCK_IMPORT("fchmodat")
+int32_t __drydock_fchmodat(int32_t dirfd, const char *path, uint32_t mode, int32_t flags);
+DRYDOCK_IMPORT("fchmod") int32_t __drydock_fchmod(int32_t fd, uint32_t mode);
+DRYDOCK_IMPORT("fchownat")
+int32_t __drydock_fchownat(int32_t dirfd, const char *path, int32_t uid, int32_t gid, int32_t flags);
+DRYDOCK_IMPORT("fchown") int32_t __drydock_fchown(int32_t fd, int32_t uid, int32_t gid);
+/* mknodat: S_IFIFO creates a FIFO; S_IFCHR/S_IFBLK need uid 0. */
+DRYDOCK_IMPORT("mknodat")
+int32_t __drydock_mknodat(int32_t dirfd, const char *path, uint32_t mode, uint64_t dev);
+DRYDOCK_IMPORT("umask") int32_t __drydock_umask(uint32_t mask, uint32_t *old_out);
+
+/* ---------------------------------------------------------------- identity */
+
+DRYDOCK_IMPORT("getuid") int32_t __drydock_getuid(void);
+DRYDOCK_IMPORT("geteuid") int32_t __drydock_geteuid(void);
+DRYDOCK_IMPORT("getgid") int32_t __drydock_getgid(void);
+DRYDOCK_IMPORT("getegid") int32_t __drydock_getegid(void);
+DRYDOCK_IMPORT("setuid") int32_t __drydock_setuid(int32_t uid);
+DRYDOCK_IMPORT("setgid") int32_t __drydock_setgid(int32_t gid);
+
+struct drydock_utsname {
+  char sysname[65];
+  char nodename[65]; /* the UTS namespace's hostname */
+  char release[65];
+  char version[65];
+  char machine[65];
+  char domainname[65];
+}; /* 390 bytes, Linux's struct utsname */
+
+DRYDOCK_IMPORT("uname") int32_t __drydock_uname(struct drydock_utsname *out);
+DRYDOCK_IMPORT("sethostname") int32_t __drydock_sethostname(const char *name, uint32_t len);
+
+/* ---------------------------------------------------------------- terminals */
+
+struct drydock_termios {
+  uint32_t c_iflag;
+  uint32_t c_oflag;
+  uint32_t c_cflag;
+  uint32_t c_lflag;
+  uint8_t c_line;
+  uint8_t c_cc[32];
+  uint8_t reserved[3];
+  uint32_t c_ispeed;
+  uint32_t c_ospeed;
+}; /* 60 bytes, Linux's struct termios (flag and c_cc values are Linux's) */
+
+struct drydock_winsize {
+  uint16_t ws_row;
+  uint16_t ws_col;
+  uint16_t ws_xpixel;
+  uint16_t ws_ypixel;
+};
+
+/* ENOTTY when fd is not a terminal. */
+DRYDOCK_IMPORT("tcgetattr") int32_t __drydock_tcgetattr(int32_t fd, struct drydock_termios *out);
+DRYDOCK_IMPORT("tcsetattr")
+int32_t __drydock_tcsetattr(int32_t fd, int32_t optional_actions, const struct drydock_termios *in);
+DRYDOCK_IMPORT("tcgetwinsize") int32_t __drydock_tcgetwinsize(int32_t fd, struct drydock_winsize *out);
+DRYDOCK_IMPORT("tcsetwinsize") int32_t __drydock_tcsetwinsize(int32_t fd, const struct drydock_winsize *in);
+DRYDOCK_IMPORT("tcgetpgrp") int32_t __drydock_tcgetpgrp(int32_t fd, int32_t *pgrp_out);
+DRYDOCK_IMPORT("tcsetpgrp") int32_t __drydock_tcsetpgrp(int32_t fd, int32_t pgrp);
+
+/* ---------------------------------------------------------------- sockets
+ * Reserved for the network layer (issue: container networking): socket, bind,
+ * listen, accept4, connect, getsockname, getpeername, setsockopt, getsockopt,
+ * sendto, recvfrom, shutdown, getaddrinfo. They will be declared here with
+ * POSIX signatures; sockets are fds and work with WASI's sock_* and poll_oneoff.
+ */
+
+#endif /* DRYDOCK_H */

@@ -1,0 +1,15 @@
+/* Shared by libdrydock's sources: errno plumbing. */
+#ifndef DRYDOCK_INTERNAL_H
+#define DRYDOCK_INTERNAL_H
+#include <errno.h>
+#include "drydock.h"
+
+/* Returns -1 with errno set when err != 0, else 0. */
+static inline int drydock_result(int32_t err) {
+  if (err != 0) {
+    errno = err;
+    return -1;
+  }
+  return 0;
+}
+#endif
