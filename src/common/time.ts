@@ -1,11 +1,31 @@
-/** Wall-clock time in nanoseconds since the Unix epoch (microsecond resolution where the platform gives it). */
-export function nowNs(): bigint {
-  const ms = performance.timeOrigin + performance.now();
-  return BigInt(Math.floor(ms)) * 1_000_000n + BigInt(Math.floor((ms % 1) * 1_000_000));
+/**
+ * Clocks shared by the kernel and process workers. Both use the platform's
+ * absolute high-resolution time (performance.timeOrigin + performance.now()),
+ * so timestamps taken in different threads compare correctly.
+ */
+function absoluteMs(): number {
+  return performance.timeOrigin + performance.now();
 }
 
-/** Monotonic time in nanoseconds since an arbitrary origin. */
+function msToNs(ms: number): bigint {
+  const whole = Math.floor(ms);
+  return BigInt(whole) * 1_000_000n + BigInt(Math.floor((ms - whole) * 1_000_000));
+}
+
+/** Wall-clock time in nanoseconds since the Unix epoch. */
+export function nowNs(): bigint {
+  return msToNs(absoluteMs());
+}
+
+/**
+ * Monotonic time in nanoseconds (CLOCK_MONOTONIC). Derived from the same
+ * absolute clock, so every thread of the engine agrees on it.
+ */
 export function monotonicNs(): bigint {
-  const ms = performance.now();
-  return BigInt(Math.floor(ms)) * 1_000_000n + BigInt(Math.floor((ms % 1) * 1_000_000));
+  return msToNs(absoluteMs());
+}
+
+/** Milliseconds (float) on the monotonic clock, for timers. */
+export function monotonicMs(): number {
+  return absoluteMs();
 }

@@ -42,3 +42,99 @@ export interface HostOutput {
   write(bytes: Uint8Array): void;
   readonly isTTY: boolean;
 }
+
+/**
+ * A JSON-compatible value, as stored in a `BlobStore` record. Records round-trip
+ * through JSON (directory store) and structured clone (IndexedDB), so only
+ * values both keep intact are allowed: no undefined, no NaN/Infinity, no
+ * class instances, no byte arrays (put bytes in a blob).
+ */
+export type StoredJson = null | boolean | number | string | StoredJson[] | { [key: string]: StoredJson };
+
+/** A small metadata record of a `BlobStore`: a JSON object. */
+export type StoredRecord = { [key: string]: StoredJson };
+
+/**
+ * One step of a `BlobStore` transaction. Steps apply in order (a later step on
+ * the same key wins); `requireRecord` steps are preconditions checked against
+ * the state before the transaction, wherever they appear in it.
+ */
+export type BlobStoreOp =
+  | { readonly op: 'putBlob'; readonly key: string; readonly bytes: Uint8Array }
+  | { readonly op: 'deleteBlob'; readonly key: string }
+  | { readonly op: 'putRecord'; readonly key: string; readonly value: StoredRecord }
+  | { readonly op: 'deleteRecord'; readonly key: string }
+  | { readonly op: 'requireRecord'; readonly key: string; readonly present: boolean };
+
+/** A blob's key and size, as listed by `BlobStore.listBlobs`. */
+export interface BlobEntry {
+  readonly key: string;
+  readonly size: number;
+}
+
+/** A record's key and value, as listed by `BlobStore.listRecords`. */
+export interface RecordEntry {
+  readonly key: string;
+  readonly value: StoredRecord;
+}
+
+/**
+ * Space accounting of a `BlobStore`. `usedBytes` counts every blob's length
+ * plus, per record, the UTF-8 length of its key and of its value as JSON (the
+ * same formula in every implementation, see src/unionfs/store/blob-keys.ts).
+ */
+export interface BlobStoreUsage {
+  readonly usedBytes: number;
+  /** The global quota the store enforces, or null for none (only the medium's own limit). */
+  readonly quotaBytes: number | null;
+}
+
+/** Options every `BlobStore` implementation accepts when it is opened. */
+export interface BlobStoreOptions {
+  /** Global quota in bytes: a transaction that would grow `usedBytes` beyond it fails with StorageQuotaError. */
+  readonly quotaBytes?: number | null;
+}
+
+/**
+ * Persistent storage for the union filesystem: byte blobs and small metadata
+ * records under string keys, changed only by atomic transactions. Implemented
+ * by IndexedDB (browser, one IDB transaction per commit), a directory (Node:
+ * temp file + fsync + rename, a journal for multi-key atomicity) and memory
+ * (tests); one conformance suite (src/unionfs/store/testsuite) checks all three.
+ *
+ * Keys
+ *  - Blob keys are exactly two segments, `<namespace>/<name>`: the namespace is
+ *    [a-z0-9]{1,32}, the name [A-Za-z0-9._:=+-]{1,200} not starting with '.'
+ *    (for example `sha256/<hex>`). A directory store maps them to files
+ *    `blobs/<namespace>/<name>`; no key can name anything outside.
+ *  - Record keys are any non-empty string up to 1024 characters without NUL.
+ *  - Blobs and records are separate key spaces.
+ *
+ * Invariants
+ *  - `commit` is all or nothing: after a crash, a reload or a failed commit,
+ *    either every step of a transaction is visible or none is. A commit that
+ *    resolved survives a crash of the process or a reload of the page.
+ *  - A failed precondition throws BlobStoreConflictError; an invalid key or
+ *    record throws InvalidStoreKeyError / InvalidStoreValueError; exceeding
+ *    the quota (ours, the browser's or the disk's) throws StorageQuotaError
+ *    (errno ENOSPC). In every case nothing was changed and the store stays usable.
+ *  - Returned byte arrays and records belong to the caller (copies); the store
+ *    keeps its own copies of what it is given.
+ *  - Listings are sorted by key (UTF-16 code unit order).
+ * (The error classes live in src/unionfs/store/errors.ts.)
+ */
+export interface BlobStore {
+  /** The blob's bytes, or null if there is none under `key`. */
+  getBlob(key: string): Promise<Uint8Array | null>;
+  /** Every blob whose key starts with `prefix`, with its size. */
+  listBlobs(prefix: string): Promise<BlobEntry[]>;
+  /** The record under `key`, or null. */
+  getRecord(key: string): Promise<StoredRecord | null>;
+  /** Every record whose key starts with `prefix`. */
+  listRecords(prefix: string): Promise<RecordEntry[]>;
+  /** Applies the transaction atomically; resolves once it is durable. */
+  commit(ops: readonly BlobStoreOp[]): Promise<void>;
+  usage(): Promise<BlobStoreUsage>;
+  /** Waits for pending commits and releases the medium (locks, connections). Further calls fail. */
+  close(): Promise<void>;
+}

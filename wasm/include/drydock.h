@@ -44,6 +44,17 @@
 
 #define DRYDOCK_AT_FDCWD (-2) /* the same value as wasi-libc's AT_FDCWD */
 
+/*
+ * The process root directory is always open at DRYDOCK_ROOT_FD, a preopen
+ * named "/" that no dup2, close or open can take. wasi-libc finds preopens by
+ * scanning fds 3, 4, ... until the first EBADF, which breaks as soon as a
+ * program puts its own file at fd 3 (`exec 3>file` in a shell). So programs
+ * that import "drydock" get their root only here (libdrydock registers it with
+ * wasi-libc at startup), and fd 3 stays an ordinary fd. Plain WASI programs
+ * (no "drydock" imports) also get the root at fd 3 when fd 3 is free.
+ */
+#define DRYDOCK_ROOT_FD 1023
+
 /* ---------------------------------------------------------------- processes */
 
 /* File actions applied, in order, in the child of drydock_spawn. */

@@ -15,6 +15,7 @@ import { Wire } from './wire.ts';
  *   STATE    guest state: RUNNING, IN_SYSCALL, DONE
  *   CPU_US   (f64) guest time spent outside syscalls, microseconds
  *   RESUMED  (f64) wall-clock ms when guest code last resumed
+ *   MEMORY   (f64) bytes of guest linear memory at the last call
  *
  * Waiting: the side that waits spins on the sequence word for a short,
  * bounded time (an adaptive mutex's spin: on a VM a futex wake-up costs tens
@@ -32,7 +33,7 @@ export const CTL = {
   STATE: 7,
 } as const;
 
-const F64 = { CPU_US: 4, RESUMED: 5 } as const; // Float64 slot indices (byte offsets 32, 40)
+const F64 = { CPU_US: 4, RESUMED: 5, MEMORY: 6 } as const; // Float64 slot indices (byte offsets 32, 40, 48)
 
 export const FLAG_KILLED = 1;
 export const FLAG_SIGNALS = 2;
@@ -82,6 +83,11 @@ export class GuestChannel extends ChannelView {
     this.seq = Atomics.load(this.ctl, CTL.RESP);
     this.f64[F64.RESUMED] = wallMs();
     Atomics.store(this.ctl, CTL.STATE, STATE_RUNNING);
+  }
+
+  /** Records the guest's linear-memory size (for stats); called before each request. */
+  setMemoryBytes(bytes: number): void {
+    this.f64[F64.MEMORY] = bytes;
   }
 
   /** Sends the request already written to `wire` and blocks until the kernel answers; returns RESULT. */
@@ -176,6 +182,11 @@ export class KernelChannel extends ChannelView {
 
   get guestState(): number {
     return Atomics.load(this.ctl, CTL.STATE);
+  }
+
+  /** Guest linear-memory size at its last system call, in bytes. */
+  memoryBytes(): number {
+    return this.f64[F64.MEMORY]!;
   }
 
   /** Guest CPU time in microseconds, including the current running stretch. */

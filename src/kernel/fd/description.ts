@@ -1,6 +1,7 @@
 import { Errno, fail } from '../../common/errno.ts';
 import type { Stat } from '../../unionfs/vfs/types.ts';
 import { FILETYPE } from '../abi/wasi.ts';
+import type { TtyState } from './tty-state.ts';
 import { WaitQueue } from './wait-queue.ts';
 
 export interface Readiness {
@@ -77,9 +78,22 @@ export abstract class FileDescription {
   abstract stat(): Stat;
   /** Flushes to durable storage. */
   async sync(): Promise<void> {}
-  /** Is this a terminal (for isatty and the tc* calls)? */
-  get isTTY(): boolean {
-    return false;
+  /** The terminal this description is, or null (isatty, the tc* calls). */
+  get tty(): TtyState | null {
+    return null;
+  }
+  // Sockets (the network layer's descriptions override these).
+  accept(): FileDescription {
+    return fail(Errno.ENOTSOCK);
+  }
+  recv(_length: number, _flags: number): Uint8Array {
+    return fail(Errno.ENOTSOCK);
+  }
+  send(_data: Uint8Array, _flags: number): number {
+    return fail(Errno.ENOTSOCK);
+  }
+  shutdown(_how: number): void {
+    fail(Errno.ENOTSOCK);
   }
 }
 

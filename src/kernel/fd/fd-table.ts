@@ -1,8 +1,13 @@
 import { Errno, fail } from '../../common/errno.ts';
 import type { FileDescription } from './description.ts';
 
-/** Highest number of fds per process (Linux's default RLIMIT_NOFILE). */
+/** Fds per process (Linux's default RLIMIT_NOFILE). */
 export const FD_LIMIT = 1024;
+/**
+ * The process root, always open here (wasm/include/drydock.h, DRYDOCK_ROOT_FD).
+ * Guests cannot close it, dup onto it or renumber it; fds are allocated below it.
+ */
+export const ROOT_FD = FD_LIMIT - 1;
 
 export interface FdEntry {
   readonly description: FileDescription;
@@ -30,7 +35,7 @@ export class FdTable {
 
   /** The lowest free fd at or above `min`. */
   lowestFree(min = 0): number {
-    for (let fd = min; fd < FD_LIMIT; fd++) if (!this.entries.has(fd)) return fd;
+    for (let fd = min; fd < ROOT_FD; fd++) if (!this.entries.has(fd)) return fd;
     return fail(Errno.EMFILE);
   }
 
@@ -43,7 +48,16 @@ export class FdTable {
 
   /** Installs `entry` at `fd`, closing what was there. */
   set(fd: number, entry: FdEntry): void {
-    if (fd < 0 || fd >= FD_LIMIT) fail(Errno.EBADF);
+    if (fd < 0 || fd >= ROOT_FD) fail(Errno.EBADF);
+    this.install(fd, entry);
+  }
+
+  /** Installs the process root at ROOT_FD (kernel only). */
+  setReserved(fd: typeof ROOT_FD, entry: FdEntry): void {
+    this.install(fd, entry);
+  }
+
+  private install(fd: number, entry: FdEntry): void {
     entry.description.retain();
     const old = this.entries.get(fd);
     this.entries.set(fd, entry);
@@ -51,6 +65,7 @@ export class FdTable {
   }
 
   close(fd: number): void {
+    if (fd === ROOT_FD) fail(Errno.EBADF);
     const entry = this.get(fd);
     this.entries.delete(fd);
     entry.description.release();
@@ -58,8 +73,9 @@ export class FdTable {
 
   /** Moves `from` to `to` (closing `to`), as fd_renumber does. */
   renumber(from: number, to: number): void {
+    if (from === ROOT_FD || to === ROOT_FD) fail(Errno.EBADF);
     const entry = this.get(from);
-    if (to < 0 || to >= FD_LIMIT) fail(Errno.EBADF);
+    if (to < 0 || to >= ROOT_FD) fail(Errno.EBADF);
     if (from === to) return;
     const old = this.entries.get(to);
     this.entries.set(to, entry);
@@ -71,7 +87,7 @@ export class FdTable {
   clone(forExec: boolean): FdTable {
     const copy = new FdTable();
     for (const [fd, entry] of this.entries) {
-      if (forExec && entry.cloexec) continue;
+      if (fd === ROOT_FD || (forExec && entry.cloexec)) continue;
       copy.set(fd, { ...entry });
     }
     return copy;
@@ -83,7 +99,10 @@ export class FdTable {
   }
 
   closeAll(): void {
-    for (const fd of [...this.entries.keys()]) this.close(fd);
+    for (const [fd, entry] of [...this.entries]) {
+      this.entries.delete(fd);
+      entry.description.release();
+    }
   }
 
   *[Symbol.iterator](): IterableIterator<[number, FdEntry]> {

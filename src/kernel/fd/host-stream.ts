@@ -4,6 +4,7 @@ import type { HostInput, HostOutput } from '../../platform/types.ts';
 import { FILETYPE } from '../abi/wasi.ts';
 import type { Readiness } from './description.ts';
 import { FileDescription, syntheticStat } from './description.ts';
+import type { TtyState } from './tty-state.ts';
 
 let nextIno = 1;
 
@@ -15,13 +16,16 @@ export class HostInputDescription extends FileDescription {
   private ended = false;
   private reading = false;
 
-  constructor(private readonly input: HostInput) {
+  constructor(
+    private readonly input: HostInput,
+    private readonly terminal: TtyState | null = null,
+  ) {
     super();
-    this.filetype = input.isTTY ? FILETYPE.CHARACTER_DEVICE : FILETYPE.UNKNOWN;
+    this.filetype = terminal ? FILETYPE.CHARACTER_DEVICE : FILETYPE.UNKNOWN;
   }
 
-  override get isTTY(): boolean {
-    return this.input.isTTY;
+  override get tty(): TtyState | null {
+    return this.terminal;
   }
 
   private pump(): void {
@@ -68,7 +72,7 @@ export class HostInputDescription extends FileDescription {
   }
 
   stat(): Stat {
-    return syntheticStat(this.input.isTTY ? 'chardev' : 'fifo', this.ino);
+    return syntheticStat(this.terminal ? 'chardev' : 'fifo', this.ino);
   }
 }
 
@@ -77,13 +81,16 @@ export class HostOutputDescription extends FileDescription {
   readonly filetype: number;
   private readonly ino = nextIno++;
 
-  constructor(private readonly output: HostOutput) {
+  constructor(
+    private readonly output: HostOutput,
+    private readonly terminal: TtyState | null = null,
+  ) {
     super();
-    this.filetype = output.isTTY ? FILETYPE.CHARACTER_DEVICE : FILETYPE.UNKNOWN;
+    this.filetype = terminal ? FILETYPE.CHARACTER_DEVICE : FILETYPE.UNKNOWN;
   }
 
-  override get isTTY(): boolean {
-    return this.output.isTTY;
+  override get tty(): TtyState | null {
+    return this.terminal;
   }
 
   override write(data: Uint8Array): number {
@@ -92,6 +99,6 @@ export class HostOutputDescription extends FileDescription {
   }
 
   stat(): Stat {
-    return syntheticStat(this.output.isTTY ? 'chardev' : 'fifo', this.ino);
+    return syntheticStat(this.terminal ? 'chardev' : 'fifo', this.ino);
   }
 }

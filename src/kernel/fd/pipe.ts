@@ -22,6 +22,8 @@ export class Pipe {
   size = 0;
   readers = 0;
   writers = 0;
+  /** FIFOs: no writer has opened yet (readers block instead of seeing EOF). */
+  pendingFirstWriter = false;
   readonly readEnd: PipeReadEnd;
   readonly writeEnd: PipeWriteEnd;
 

@@ -7,7 +7,7 @@
  * clocks, random, sched_yield, /dev/null and /dev/zero fds).
  */
 import { Errno } from '../../common/errno.ts';
-import { nowNs } from '../../common/time.ts';
+import { monotonicNs, nowNs } from '../../common/time.ts';
 import { CLOCK, SIZE } from '../abi/wasi.ts';
 import { SYS } from '../abi/syscalls.ts';
 import type { GuestChannel } from '../channel/channel.ts';
@@ -24,12 +24,6 @@ const encoder = new TextEncoder();
 function encodeList(list: readonly string[]): { sizes: number; bytes: Uint8Array[] } {
   const bytes = list.map((s) => encoder.encode(`${s}\0`));
   return { sizes: bytes.reduce((n, b) => n + b.length, 0), bytes };
-}
-
-/** Monotonic nanoseconds, from the worker's clock (the same origin for every call in this process). */
-function monotonicNs(): bigint {
-  const ms = performance.timeOrigin + performance.now();
-  return BigInt(Math.floor(ms * 1000)) * 1000n;
 }
 
 export class GuestImports {
@@ -63,6 +57,7 @@ export class GuestImports {
 
   /** Makes the call already written to the wire. Unwinds on kill/exec; remembers signals to run. */
   private call(op: number): number {
+    this.channel.setMemoryBytes(this.mem.byteLength);
     const result = this.channel.call(op);
     const flags = this.channel.flags;
     if (flags & FLAG_KILLED) throw new GuestUnwind('killed');

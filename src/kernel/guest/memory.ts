@@ -25,6 +25,10 @@ export class GuestMemory {
     return this.dv;
   }
 
+  get byteLength(): number {
+    return this.memory().buffer.byteLength;
+  }
+
   get bytes(): Uint8Array {
     this.refresh();
     return this.u8;

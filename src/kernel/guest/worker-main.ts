@@ -4,6 +4,7 @@
  * src/worker.browser.ts) hand it their message port.
  */
 import type { WorkerPort } from '../../platform/types.ts';
+import { DRYDOCK_MODULE, RUNTIME_MODULE, WASI_MODULE } from '../abi/imports.ts';
 import { FAULT } from '../abi/syscalls.ts';
 import { GuestChannel } from '../channel/channel.ts';
 import { GuestImports } from './imports.ts';
@@ -11,8 +12,6 @@ import { GuestMemory } from './memory.ts';
 import type { StartMessage, WorkerMessage } from './messages.ts';
 import { GuestUnwind } from './unwind.ts';
 
-/** The import module a rewritten program takes its memory from (see exec/memory-limit.ts). */
-export const RUNTIME_MODULE = 'drydock_rt';
 
 function classifyTrap(error: unknown, instance: WebAssembly.Instance | null): { kind: number; message: string } {
   const message = error instanceof Error ? error.message : String(error);
@@ -35,9 +34,8 @@ export function runProgram(start: StartMessage): void {
   const imports = new GuestImports(channel, guestMemory, start.args, start.env, start.hints);
   try {
     const importObject: WebAssembly.Imports = {
-      wasi_snapshot_preview1: imports.wasi(),
-      wasi_unstable: imports.wasi(),
-      drydock: imports.drydock(),
+      [WASI_MODULE]: imports.wasi(),
+      [DRYDOCK_MODULE]: imports.drydock(),
     };
     if (start.memory) {
       memory = new WebAssembly.Memory({ initial: start.memory.initial, maximum: start.memory.maximum });

@@ -1,4 +1,9 @@
 /*
+ * The root preopen and the working directory.
+ *
+ * Root: the kernel keeps the process root at DRYDOCK_ROOT_FD (see drydock.h);
+ * it is registered with wasi-libc as the preopen "/" before main runs.
+ *
  * Working directory: wasi-libc keeps the cwd in __wasilibc_cwd and resolves
  * relative paths itself. libdrydock keeps the kernel told (so children and
  * drydock calls with AT_FDCWD agree) and starts each process in the directory
@@ -8,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wasi/libc.h>
 #include "internal.h"
 
 extern char *__wasilibc_cwd;
@@ -23,7 +29,10 @@ static void set_libc_cwd(void) {
   cwd_mallocd = 1;
 }
 
-__attribute__((constructor)) static void drydock_init_cwd(void) { set_libc_cwd(); }
+__attribute__((constructor)) static void drydock_init(void) {
+  __wasilibc_register_preopened_fd(DRYDOCK_ROOT_FD, "/");
+  set_libc_cwd();
+}
 
 int chdir(const char *path) {
   if (drydock_result(__drydock_chdir(path)) < 0) return -1;

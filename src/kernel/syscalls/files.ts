@@ -1,0 +1,171 @@
+/** The file calls WASI lacks: full stat, chmod, chown, mknod, umask. */
+import { Errno, fail } from '../../common/errno.ts';
+import type { Location } from '../../unionfs/vfs/mount-namespace.ts';
+import type { FileKind } from '../../unionfs/vfs/types.ts';
+import { S_IFBLK, S_IFCHR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK } from '../abi/linux.ts';
+import { InodeDescription } from '../fd/inode-file.ts';
+import type { Process } from '../proc/process.ts';
+import type { SyscallContext, SyscallEntry } from './context.ts';
+import { putDrydockStat } from './encode.ts';
+
+const AT_SYMLINK_NOFOLLOW = 0x1;
+
+function resolveAt(ctx: SyscallContext, dirfd: number, path: string, flags: number): Location {
+  return ctx.proc.mounts.resolve(ctx.dirfd(dirfd), path, {
+    follow: (flags & AT_SYMLINK_NOFOLLOW) === 0,
+    creds: ctx.proc.creds,
+  });
+}
+
+function fdLocation(ctx: SyscallContext, fd: number): Location {
+  const d = ctx.proc.fds.get(fd).description;
+  if (!(d instanceof InodeDescription)) fail(Errno.EINVAL);
+  return d.location;
+}
+
+function chmod(proc: Process, loc: Location, mode: number): void {
+  if (loc.mount.readOnly || loc.inode.fs.readOnly) fail(Errno.EROFS);
+  const stat = loc.inode.stat();
+  if (proc.creds.uid !== 0 && stat.uid !== proc.creds.uid) fail(Errno.EPERM);
+  loc.inode.setAttr({ mode: mode & 0o7777 });
+}
+
+function chown(proc: Process, loc: Location, uid: number, gid: number): void {
+  if (loc.mount.readOnly || loc.inode.fs.readOnly) fail(Errno.EROFS);
+  const stat = loc.inode.stat();
+  const changesOwner = uid !== -1 && uid !== stat.uid;
+  const changesGroup = gid !== -1 && gid !== stat.gid;
+  if (proc.creds.uid !== 0) {
+    if (changesOwner) fail(Errno.EPERM);
+    if (changesGroup && (stat.uid !== proc.creds.uid || !(gid === proc.creds.gid || proc.creds.groups.includes(gid)))) {
+      fail(Errno.EPERM);
+    }
+  }
+  const change: { uid?: number; gid?: number; mode?: number } = {};
+  if (uid !== -1) change.uid = uid;
+  if (gid !== -1) change.gid = gid;
+  // Like Linux: chown by a non-root user (or of a non-directory) clears setuid/setgid.
+  if ((changesOwner || changesGroup) && stat.kind !== 'dir') change.mode = stat.mode & ~0o6000;
+  loc.inode.setAttr(change);
+}
+
+export const FILE_SYSCALLS: Record<string, SyscallEntry> = {
+  fstatat: {
+    name: 'fstatat',
+    support: 'full',
+    handler: (ctx) => {
+      const dirfd = ctx.w.i32();
+      const path = ctx.path();
+      const flags = ctx.w.i32();
+      putDrydockStat(ctx.out(), resolveAt(ctx, dirfd, path, flags).inode.stat());
+      return 0;
+    },
+  },
+  fstat: {
+    name: 'fstat',
+    support: 'full',
+    handler: (ctx) => {
+      putDrydockStat(ctx.out(), ctx.proc.fds.get(ctx.w.i32()).description.stat());
+      return 0;
+    },
+  },
+  fchmodat: {
+    name: 'fchmodat',
+    support: 'full',
+    handler: (ctx) => {
+      const dirfd = ctx.w.i32();
+      const path = ctx.path();
+      const mode = ctx.w.u32();
+      const flags = ctx.w.i32();
+      if (flags & AT_SYMLINK_NOFOLLOW) fail(Errno.ENOTSUP);
+      chmod(ctx.proc, resolveAt(ctx, dirfd, path, 0), mode);
+      return 0;
+    },
+  },
+  fchmod: {
+    name: 'fchmod',
+    support: 'full',
+    handler: (ctx) => {
+      const fd = ctx.w.i32();
+      const mode = ctx.w.u32();
+      chmod(ctx.proc, fdLocation(ctx, fd), mode);
+      return 0;
+    },
+  },
+  fchownat: {
+    name: 'fchownat',
+    support: 'full',
+    handler: (ctx) => {
+      const dirfd = ctx.w.i32();
+      const path = ctx.path();
+      const uid = ctx.w.i32();
+      const gid = ctx.w.i32();
+      const flags = ctx.w.i32();
+      chown(ctx.proc, resolveAt(ctx, dirfd, path, flags), uid, gid);
+      return 0;
+    },
+  },
+  fchown: {
+    name: 'fchown',
+    support: 'full',
+    handler: (ctx) => {
+      const fd = ctx.w.i32();
+      const uid = ctx.w.i32();
+      const gid = ctx.w.i32();
+      chown(ctx.proc, fdLocation(ctx, fd), uid, gid);
+      return 0;
+    },
+  },
+  mknodat: {
+    name: 'mknodat',
+    support: 'full',
+    handler: (ctx) => {
+      const dirfd = ctx.w.i32();
+      const path = ctx.path();
+      const mode = ctx.w.u32();
+      const dev = ctx.w.u64();
+      const proc = ctx.proc;
+      let kind: FileKind;
+      switch (mode & S_IFMT) {
+        case 0:
+        case S_IFREG:
+          kind = 'file';
+          break;
+        case S_IFIFO:
+          kind = 'fifo';
+          break;
+        case S_IFCHR:
+          kind = 'chardev';
+          break;
+        case S_IFBLK:
+          kind = 'blockdev';
+          break;
+        case S_IFSOCK:
+          kind = 'socket';
+          break;
+        default:
+          return fail(Errno.EINVAL);
+      }
+      if ((kind === 'chardev' || kind === 'blockdev') && proc.creds.uid !== 0) fail(Errno.EPERM);
+      proc.mounts.create(
+        ctx.dirfd(dirfd),
+        path,
+        kind,
+        { mode: mode & 0o7777 & ~proc.umask, uid: proc.creds.uid, gid: proc.creds.gid, rdev: Number(dev & 0xffffffffn) },
+        proc.creds,
+      );
+      return 0;
+    },
+  },
+  umask: {
+    name: 'umask',
+    support: 'full',
+    handler: (ctx) => {
+      const mask = ctx.w.u32();
+      const old = ctx.proc.umask;
+      ctx.proc.umask = mask & 0o777;
+      ctx.out().putU32(old);
+      return 0;
+    },
+  },
+};
