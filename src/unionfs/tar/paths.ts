@@ -13,14 +13,15 @@ export const NAME_MAX = 255;
  * - "." components and empty components (from "//" or a trailing "/") vanish.
  * - A ".." component anywhere is refused: no entry can climb out of the tree.
  *
- * Returns [] for the root itself ("./", "/"). Throws a TarError naming the entry.
+ * Returns [] for the root itself ("./", "/"). Throws a TarError naming `entry`
+ * (the path itself unless the path is, say, a hard link's target).
  */
-export function entryComponents(path: string, what = 'path'): string[] {
+export function entryComponents(path: string, what = 'path', entry = path): string[] {
   const parts: string[] = [];
   for (const part of path.split('/')) {
     if (part === '' || part === '.') continue;
-    if (part === '..') throw new TarError(path, `the ${what} contains "..": it would escape the extraction root`);
-    if (part.length * 3 > NAME_MAX && utf8(part).length > NAME_MAX) throw new TarError(path, `a name in the ${what} is longer than ${NAME_MAX} bytes`);
+    if (part === '..') throw new TarError(entry, `the ${what} ${what === 'path' ? '' : `${JSON.stringify(path)} `}contains "..": it would escape the extraction root`);
+    if (part.length * 3 > NAME_MAX && utf8(part).length > NAME_MAX) throw new TarError(entry, `a name in the ${what} is longer than ${NAME_MAX} bytes`);
     parts.push(part);
   }
   return parts;
