@@ -356,7 +356,7 @@ export class DirBlobStore implements BlobStore {
       await journal.datasync();
     }
     this.journalEntries = replayed;
-    if (replayed > 0 || journalBytes.length > 0) await this.compact();
+    if (replayed > 0 || journalBytes.length > 0) await this.tryCompact();
   }
 
   /** Writes the state to metadata.json and empties the journal. */
@@ -377,9 +377,10 @@ export class DirBlobStore implements BlobStore {
     await rename(temp, join(this.root, MANIFEST));
     await syncDir(this.root);
     await this.journal!.truncate(0);
-    await this.journal!.datasync();
+    // From here on the file is empty: appends must start at 0 even if the sync below fails.
     this.journalLength = 0;
     this.journalEntries = 0;
+    await this.journal!.datasync();
   }
 
   private checkOpen(): void {
@@ -502,11 +503,23 @@ export class DirBlobStore implements BlobStore {
         });
       }
       this.journalEntries++;
-      if (this.journalEntries >= this.compactAfter) await this.compact();
     } catch (error) {
       // The transaction is durable (the journal has it) but not fully applied: recovery on reopen finishes it.
       this.broken = `applying transaction ${seq}: ${(error as Error).message}`;
       throw new BlobStoreUnavailableError(`blob store ${this.root}: ${this.broken}; the transaction is committed and will be completed on reopen`);
+    }
+    if (this.journalEntries >= this.compactAfter) await this.tryCompact();
+  }
+
+  /**
+   * Compacts unless the disk refuses (full): compaction only shortens
+   * recovery, the journal stays valid without it, so a failure is not an error.
+   */
+  private async tryCompact(): Promise<void> {
+    try {
+      await this.compact();
+    } catch {
+      await unlink(join(this.root, `${MANIFEST}.tmp`)).catch(() => undefined);
     }
   }
 

@@ -21,6 +21,7 @@ import { concatBytes } from '../../common/bytes.ts';
 import { type Digest, digestHex, digestOf, isDigest, parseDigest } from './digest.ts';
 import {
   BlobStoreConflictError,
+  BlobStoreCorruptError,
   ContentAlreadyExistsError,
   ContentCorruptError,
   ContentDigestMismatchError,
@@ -180,7 +181,13 @@ export class ContentStore {
    */
   async read(digest: Digest | string): Promise<Uint8Array> {
     const info = await this.info(digest);
-    const bytes = await this.blobs.getBlob(contentBlobKey(info.digest));
+    let bytes: Uint8Array | null;
+    try {
+      bytes = await this.blobs.getBlob(contentBlobKey(info.digest));
+    } catch (error) {
+      if (error instanceof BlobStoreCorruptError) throw new ContentCorruptError(info.digest, error.message);
+      throw error;
+    }
     if (!bytes) throw new ContentCorruptError(info.digest, 'its bytes are missing from the store');
     if (bytes.length !== info.size) {
       throw new ContentCorruptError(info.digest, `stored size ${bytes.length} differs from committed size ${info.size}`);
