@@ -274,7 +274,7 @@ export class OverlayInode implements Inode {
     const replaced = newParent.lookup(newName);
     if (replaced === moving) return;
     if (replaced) {
-      if (moving.upper && replaced.upper === moving.upper) return; // two links to one file: POSIX says do nothing
+      if (moving.isSameFile(replaced)) return; // two links to one file: POSIX says do nothing
       if (moving.kind === 'dir') {
         if (replaced.kind !== 'dir') fail(Errno.ENOTDIR);
         if (!replaced.isEmpty()) fail(Errno.ENOTEMPTY);
@@ -366,6 +366,13 @@ export class OverlayInode implements Inode {
     const dir = parent.upper!;
     keepTimes(dir, () => dir.link(this.name, upper));
     this.upper = upper;
+  }
+
+  /** True if both names are links to one file (the same upper inode, or the same lower node not yet copied up). */
+  isSameFile(other: OverlayInode): boolean {
+    if (this.kind === 'dir' || other.kind === 'dir') return this === other;
+    if (this.upper || other.upper) return this.upper === other.upper;
+    return this.lowerFile === other.lowerFile;
   }
 
   /** The lower node this non-directory shows, if it has not been copied up. */
