@@ -61,7 +61,7 @@ export interface DeclaredMemory {
 /** The result of `instrumentMemory`. Immutable; safe to share between processes. */
 export interface InstrumentedModule {
   /** The rewritten module. */
-  readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array<ArrayBuffer>;
   /** The memory the runtime must create and pass as import `drydock_rt`.`memory`:
    *  initial pages, and the module's own declared maximum (null if none).
    *  Null when the module has no memory at all (nothing to import). */
@@ -385,7 +385,7 @@ function growBody(oomGlobal: number): Uint8Array {
  * inserted where the section order puts them. Custom sections keep their
  * positions relative to the standard sections around them.
  */
-function assemble(bytes: Uint8Array, sections: readonly WasmSection[], replaced: ReadonlyMap<number, Uint8Array>, removed: ReadonlySet<number>): Uint8Array {
+function assemble(bytes: Uint8Array, sections: readonly WasmSection[], replaced: ReadonlyMap<number, Uint8Array>, removed: ReadonlySet<number>): Uint8Array<ArrayBuffer> {
   const present = new Set(sections.map((s) => s.id));
   const inserts = [...replaced.keys()].filter((id) => !present.has(id)).sort((a, b) => sectionRank(a) - sectionRank(b));
   // Insert each new section after the last standard section that precedes it in

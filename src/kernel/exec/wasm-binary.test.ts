@@ -15,7 +15,7 @@ import {
   WasmWriter,
 } from './wasm-binary.ts';
 
-const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
+const fixture = (name: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 
 /** Deterministic pseudo-random numbers (xorshift32), so failures reproduce. */
 function rng(seed: number): () => number {

@@ -400,28 +400,28 @@ export class WasmWriter {
   }
 
   /** A copy of the bytes written, exactly `length` long. */
-  finish(): Uint8Array {
+  finish(): Uint8Array<ArrayBuffer> {
     return this.buf.slice(0, this.len);
   }
 }
 
 /** Minimal unsigned LEB128 encoding of `value` (0..2^32-1). */
-export function encodeU32(value: number): Uint8Array {
+export function encodeU32(value: number): Uint8Array<ArrayBuffer> {
   return new WasmWriter(8).u32(value).finish();
 }
 
 /** Minimal signed LEB128 encoding of `value` (-2^31..2^31-1). */
-export function encodeS32(value: number): Uint8Array {
+export function encodeS32(value: number): Uint8Array<ArrayBuffer> {
   return new WasmWriter(8).s32(value).finish();
 }
 
 /** Minimal signed LEB128 encoding of `value` (-2^32..2^32-1). */
-export function encodeS33(value: number): Uint8Array {
+export function encodeS33(value: number): Uint8Array<ArrayBuffer> {
   return new WasmWriter(8).s33(value).finish();
 }
 
 /** Minimal unsigned LEB128 encoding of a 64-bit value. */
-export function encodeU64(value: bigint): Uint8Array {
+export function encodeU64(value: bigint): Uint8Array<ArrayBuffer> {
   return new WasmWriter(12).u64(value).finish();
 }
 

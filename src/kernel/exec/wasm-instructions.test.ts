@@ -5,7 +5,7 @@ import { u32 } from './fixtures/assemble.ts';
 import { readSections, SECTION, WasmReader, WasmRewriteError } from './wasm-binary.ts';
 import { decodeExpression, OP, prefixed, readInstruction, readLocals } from './wasm-instructions.ts';
 
-const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
+const fixture = (name: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 
 /** Every instruction of every body: [absolute function index, opcode offset, opcode]. */
 function decodeModule(bytes: Uint8Array, importedFuncs: number): [number, number, number][] {
