@@ -66,6 +66,8 @@ export class OverlayInode implements Inode {
   /** Directories: the lower merge stack (top first); empty for pure-upper and opaque directories. */
   private readonly lowerDirs: readonly LayerNode[];
   private index: LowerIndex | null = null;
+  /** Directories: the lower node whose metadata this directory shows (found once: the stack never changes). */
+  private dirMeta: LayerNode | null = null;
   private readonly children = new Map<string, OverlayInode>();
   /** Removed from the tree (unlinked, rmdir'ed, renamed over): it lives on only through open fds. */
   detached = false;
@@ -98,7 +100,7 @@ export class OverlayInode implements Inode {
       const merged = this.kind === 'dir' && this.lowerDirs.length > 0;
       return { ...s, dev: this.fs.dev, ino: this.ino, nlink: merged ? 1 : s.nlink };
     }
-    const node = this.kind === 'dir' ? metadataNode(this.lowerDirs) : this.lowerFile!;
+    const node = this.kind === 'dir' ? this.lowerDirMeta() : this.lowerFile!;
     let size = 0;
     let allocated = 0;
     if (node.kind === 'file') size = allocated = node.data!.size;
@@ -349,7 +351,7 @@ export class OverlayInode implements Inode {
     if (this.detached || !this.parent) fail(Errno.ENOENT);
     this.parent.copyUpDir();
     const dir = this.parent.upper!;
-    const meta = metadataNode(this.lowerDirs);
+    const meta = this.lowerDirMeta();
     const created = keepTimes(dir, () => {
       const made = dir.create(this.name, 'dir', { mode: meta.mode, uid: meta.uid, gid: meta.gid });
       made.setAttr({ atimeNs: meta.atimeNs, mtimeNs: meta.mtimeNs });
@@ -419,6 +421,11 @@ export class OverlayInode implements Inode {
   private isEmpty(): boolean {
     for (const _ of this.entries(0n)) return false;
     return true;
+  }
+
+  private lowerDirMeta(): LayerNode {
+    this.dirMeta ??= metadataNode(this.lowerDirs);
+    return this.dirMeta;
   }
 
   lowerIndex(): LowerIndex {
