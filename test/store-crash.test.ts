@@ -181,7 +181,7 @@ async function verify(root: string, expect: Expectations, context: string): Prom
     assert.deepEqual(await store.check(), [], `${context}: directory consistent with the index`);
     const content = new ContentStore(store);
     const snapshots = new Snapshotter(content);
-    const present = new Set((await content.list()).map((i) => i.digest));
+    const present = new Set<string>((await content.list()).map((i) => i.digest));
     for (const digest of expect.contents) assert.ok(present.has(digest), `${context}: acknowledged content ${digest} lost`);
     // Everything present verifies: no half-written blob behind a record.
     for (const digest of present) await content.read(digest);
