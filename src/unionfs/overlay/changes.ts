@@ -1,102 +1,116 @@
 /**
- * `docker diff` of an overlay's upper layer, computed the way dockerd does
- * for overlay2 (moby pkg/archive/changes.go, `changes` with overlay
- * whiteouts):
+ * `docker diff` of an overlay: the merged view now against the merged view
+ * of the lower layers alone, the way dockerd 20.10 computes it for overlay2
+ * on this kernel (its "naive" diff, moby pkg/archive `ChangesDirs`), checked
+ * against real dockerd output:
  *
- *  - The upper tree is walked in pre-order, the names of each directory in
- *    byte order; a whiteout ".wh.NAME" takes NAME's place and reports D.
- *    Opaque markers are not reported.
- *  - A name present (as anything) at the same path in any lower layer is C,
- *    otherwise A (like dockerd, this looks at each layer's own tree, not at
- *    the merged view: a name deleted in a lower layer and recreated is C). A directory that exists in both with the same mode, size
- *    and mtime (equal, or equal seconds with one side at 0 ns) is not
- *    reported: it is only in the upper layer because something below it
- *    changed.
- *  - An A or D reports its parent directory as C (once), unless the parent
- *    was already reported or is the root.
+ *  - A: a path the lower view does not have (every entry of a new directory
+ *    is listed too).
+ *  - D: a path of the lower view that is gone (a deleted directory is listed
+ *    once, not its contents; this includes the contents an opaque directory
+ *    hides).
+ *  - C: a path in both whose stat differs: kind and permission bits, uid,
+ *    gid, and for non-directories size and mtime (equal, or the same second
+ *    with one side at 0 ns, as tar-restored times compare). Directory size
+ *    and mtime are ignored. A symlink's target counts as its content.
+ *  - Every directory with a change somewhere inside it is C, unless it is
+ *    itself A or C already; the root is never listed.
+ *
+ * Sorted by path (byte order of the whole path, like dockerd's
+ * `changesByPath`); dockerd itself returns this list in map order.
+ *
+ * Only directories present in the upper layer are visited: elsewhere the two
+ * views are the same lower trees.
  */
-import type { LayerNode, LayerTree } from '../layer/tree.ts';
+import type { LayerNode } from '../layer/tree.ts';
 import { compareNames } from '../tar/paths.ts';
-import { META_PREFIX, WHITEOUT_PREFIX } from '../tar/oci-names.ts';
-import type { Inode, Stat } from '../vfs/types.ts';
+import { META_PREFIX, OPAQUE_MARKER, WHITEOUT_PREFIX } from '../tar/oci-names.ts';
+import type { Stat } from '../vfs/types.ts';
+import type { LowerEntry, LowerIndex } from './lower-index.ts';
+import { buildLowerIndex, EMPTY_INDEX, metadataNode } from './lower-index.ts';
+import type { OverlayInode } from './overlay-inode.ts';
 
 export interface Change {
   readonly kind: 'A' | 'C' | 'D';
   readonly path: string;
 }
 
-const DIR_SIZE = 4096;
+const SECOND = 1_000_000_000n;
+
+function seconds(t: bigint): bigint {
+  return t >= 0n ? t / SECOND : (t - SECOND + 1n) / SECOND;
+}
 
 function sameFsTime(a: bigint, b: bigint): boolean {
-  if (a === b) return true;
-  const second = 1_000_000_000n;
-  const floor = (t: bigint) => (t >= 0n ? t / second : (t - second + 1n) / second);
-  return floor(a) === floor(b) && (a % second === 0n || b % second === 0n);
+  return a === b || (seconds(a) === seconds(b) && (a % SECOND === 0n || b % SECOND === 0n));
 }
 
-function sameDir(upper: Stat, lower: LayerNode): boolean {
-  return lower.kind === 'dir' && upper.size === DIR_SIZE && upper.mode === lower.mode && sameFsTime(upper.mtimeNs, lower.mtimeNs);
+/** dockerd's statDifferent, between a lower entry and the merged inode now at its path. */
+function statDifferent(old: LowerEntry, now: OverlayInode, nowStat: Stat): boolean {
+  const node: LayerNode = old.node.kind === 'dir' ? metadataNode(old.dirs) : old.node;
+  if (node.kind !== nowStat.kind || node.mode !== nowStat.mode || node.uid !== nowStat.uid || node.gid !== nowStat.gid) return true;
+  if (nowStat.rdev !== 0) return true;
+  if (node.kind === 'dir') return false;
+  if (node.kind === 'symlink') return node.target !== now.readlink() || !sameFsTime(node.mtimeNs, nowStat.mtimeNs);
+  const size = node.kind === 'file' ? node.data!.size : 0;
+  return size !== nowStat.size || !sameFsTime(node.mtimeNs, nowStat.mtimeNs);
 }
 
-/** The changes of the upper tree under `upperRoot` against `lowers` (top first). */
-export function upperChanges(upperRoot: Inode, lowers: readonly LayerTree[]): Change[] {
+function join(dir: string, name: string): string {
+  return dir === '/' ? `/${name}` : `${dir}/${name}`;
+}
+
+/** The changes of the overlay whose merged root is `root`, against the lower layers' root stack `lowerRootStack`. */
+export function overlayChanges(root: OverlayInode, lowerRootStack: readonly LayerNode[]): Change[] {
   const changes: Change[] = [];
-  const changedDirs = new Set<string>();
 
-  // The topmost lower node at a path; for a directory, the topmost one a tar
-  // listed (implicit parents carry no metadata of their own, see layer/tree.ts).
-  const inLower = (components: readonly string[]): LayerNode | null => {
-    let found: LayerNode | null = null;
-    for (const tree of lowers) {
-      const node = tree.lookup(components);
-      if (!node) continue;
-      if (!(node.kind === 'dir' && node.implicit)) return node;
-      found ??= node;
-    }
-    return found;
-  };
-
-  const walk = (dir: Inode, components: string[]): void => {
-    const items: { name: string; whiteout: boolean }[] = [];
+  /** Lists `dir` and everything under it as added. */
+  const added = (dir: OverlayInode, path: string): void => {
     for (const entry of dir.entries(0n)) {
-      if (entry.name.startsWith(META_PREFIX)) continue;
-      if (entry.name.startsWith(WHITEOUT_PREFIX)) items.push({ name: entry.name.slice(WHITEOUT_PREFIX.length), whiteout: true });
-      else items.push({ name: entry.name, whiteout: false });
-    }
-    items.sort((a, b) => compareNames(a.name, b.name));
-    for (const item of items) {
-      const childComponents = [...components, item.name];
-      const path = `/${childComponents.join('/')}`;
-      let kind: Change['kind'];
-      let child: Inode | null = null;
-      if (item.whiteout) {
-        kind = 'D';
-      } else {
-        child = dir.lookup(item.name);
-        if (!child) continue;
-        const lower = inLower(childComponents);
-        if (!lower) kind = 'A';
-        else {
-          const stat = child.stat();
-          if (stat.kind === 'dir' && sameDir(stat, lower)) {
-            walk(child, childComponents);
-            continue;
-          }
-          kind = 'C';
-        }
-      }
-      if (child?.kind === 'dir') changedDirs.add(path);
-      if (kind !== 'C') {
-        const parent = components.length === 0 ? '/' : `/${components.join('/')}`;
-        if (parent !== '/' && !changedDirs.has(parent)) {
-          changes.push({ kind: 'C', path: parent });
-          changedDirs.add(parent);
-        }
-      }
-      changes.push({ kind, path });
-      if (child?.kind === 'dir') walk(child, childComponents);
+      const child = dir.lookup(entry.name);
+      if (!child) continue;
+      const childPath = join(path, entry.name);
+      changes.push({ kind: 'A', path: childPath });
+      if (child.kind === 'dir') added(child, childPath);
     }
   };
-  walk(upperRoot, []);
-  return changes;
+
+  /** Compares directory `dir` (present in the upper layer) with the lower view `old`; true if anything inside changed. */
+  const compare = (dir: OverlayInode, old: LowerIndex, path: string): boolean => {
+    const upper = dir.upper!;
+    const names = new Set<string>();
+    for (const entry of upper.entries(0n)) {
+      if (entry.name === OPAQUE_MARKER) for (const lower of old.ordered) names.add(lower.name);
+      else if (entry.name.startsWith(META_PREFIX)) continue;
+      else if (entry.name.startsWith(WHITEOUT_PREFIX)) names.add(entry.name.slice(WHITEOUT_PREFIX.length));
+      else names.add(entry.name);
+    }
+    const before = changes.length;
+    for (const name of names) {
+      const was = old.byName.get(name) ?? null;
+      const now = dir.lookup(name);
+      const childPath = join(path, name);
+      if (!now) {
+        if (was) changes.push({ kind: 'D', path: childPath });
+        continue;
+      }
+      if (!was) {
+        changes.push({ kind: 'A', path: childPath });
+        if (now.kind === 'dir') added(now, childPath);
+        continue;
+      }
+      const nowStat = now.stat();
+      const differs = statDifferent(was, now, nowStat);
+      if (differs) changes.push({ kind: 'C', path: childPath });
+      if (now.kind === 'dir' && now.upper) {
+        const oldChildren = was.node.kind === 'dir' ? buildLowerIndex(was.dirs) : EMPTY_INDEX;
+        const inner = compare(now, oldChildren, childPath);
+        if (inner && !differs) changes.push({ kind: 'C', path: childPath });
+      }
+    }
+    return changes.length > before;
+  };
+
+  if (root.upper) compare(root, buildLowerIndex(lowerRootStack), '/');
+  return changes.sort((a, b) => compareNames(a.path, b.path));
 }

@@ -14,7 +14,7 @@ import { tarTree } from '../tar/tree-writer.ts';
 import { META_PREFIX, OPAQUE_MARKER } from '../tar/oci-names.ts';
 import type { FileSystem, Inode, StatFs } from '../vfs/types.ts';
 import type { Change } from './changes.ts';
-import { upperChanges } from './changes.ts';
+import { overlayChanges } from './changes.ts';
 import { rootStack } from './lower-index.ts';
 import { OverlayInode } from './overlay-inode.ts';
 
@@ -63,12 +63,11 @@ export class OverlayFs implements FileSystem {
   }
 
   /**
-   * The upper layer's changes against the lower layers, as `docker diff`
-   * lists them (see changes.ts for the exact rules).
+   * What changed against the lower layers, as `docker diff` lists it (see
+   * changes.ts for the exact rules), sorted by path.
    */
   changes(): Change[] {
-    if (!this.upper) return [];
-    return upperChanges(this.upper.root(), this.lowers);
+    return overlayChanges(this.rootInode, rootStack(this.lowers.map((tree) => tree.root)));
   }
 
   /**
