@@ -66,6 +66,8 @@ export interface StreamResult {
  */
 export interface HijackResult {
   readonly kind: 'hijack';
+  /** 200; written as `101 UPGRADED` when the client asked to upgrade. */
+  readonly status: 200;
   /** stdcopy-framed output (no TTY); selects the multiplexed content type at API ≥ 1.42. */
   readonly multiplexed: boolean;
   readonly run: (stream: ByteDuplex) => Promise<void>;
@@ -108,7 +110,7 @@ export function hijackResult(options: {
   run: (stream: ByteDuplex) => Promise<void>;
   headers?: ResultHeaders;
 }): HijackResult {
-  return { kind: 'hijack', multiplexed: options.multiplexed, run: options.run, headers: options.headers ?? {} };
+  return { kind: 'hijack', status: 200, multiplexed: options.multiplexed, run: options.run, headers: options.headers ?? {} };
 }
 
 /** Docker's media types. */
