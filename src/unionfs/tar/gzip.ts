@@ -44,7 +44,33 @@ export function gunzipChunks(chunks: readonly Uint8Array[]): Uint8Array {
   return plain.length === 1 ? plain[0]! : concatBytes(plain);
 }
 
-/** `bytes` decompressed if it is gzip, else `bytes` itself. */
+/**
+ * Compressions other than gzip that layers come in, by magic bytes (-1: any
+ * byte); none is supported. Each magic is one no tar header can start with:
+ * zstd and xz start with bytes that are not valid UTF-8, and bzip2's is taken
+ * with its first block's "1AY&SY".
+ */
+const UNSUPPORTED: readonly { name: string; magic: readonly number[] }[] = [
+  { name: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd] },
+  { name: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
+  { name: 'bzip2', magic: [0x42, 0x5a, 0x68, -1, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59] },
+];
+
+/** Bytes `refuseUnsupportedCompression` needs to see. */
+export const MAGIC_BYTES = 10;
+
+/** Throws a clear TarError if `head` (the first bytes of an archive) is compressed with something other than gzip. */
+export function refuseUnsupportedCompression(head: Uint8Array): void {
+  for (const { name, magic } of UNSUPPORTED) {
+    if (head.length >= magic.length && magic.every((byte, i) => byte < 0 || head[i] === byte)) {
+      throw new TarError(null, `${name}-compressed archives are not supported (only plain tar and gzip)`);
+    }
+  }
+}
+
+/** `bytes` decompressed if it is gzip, else `bytes` itself (refusing other compressions). */
 export function maybeGunzip(bytes: Uint8Array): Uint8Array {
-  return isGzip(bytes) ? gunzipChunks([bytes]) : bytes;
+  if (isGzip(bytes)) return gunzipChunks([bytes]);
+  refuseUnsupportedCompression(bytes);
+  return bytes;
 }

@@ -23,7 +23,7 @@ import { fromUtf8 } from '../../common/bytes.ts';
 import { ByteQueue } from './byte-queue.ts';
 import type { TarEntry, TarEntryType } from './entry.ts';
 import { TarError } from './errors.ts';
-import { gunzipChunks, isGzip, newGunzipStream } from './gzip.ts';
+import { isGzip, MAGIC_BYTES, maybeGunzip, newGunzipStream, refuseUnsupportedCompression } from './gzip.ts';
 import {
   BLOCK_SIZE,
   FieldError,
@@ -337,7 +337,7 @@ export class TarParser {
  * and unmodified as long as the entries are used.
  */
 export function readTar(bytes: Uint8Array, options: TarReadOptions = {}): TarEntry[] {
-  const plain = isGzip(bytes) ? gunzipChunks([bytes]) : bytes;
+  const plain = maybeGunzip(bytes);
   const parser = new TarParser(options);
   const entries = parser.push(plain);
   parser.end();
@@ -361,26 +361,30 @@ export async function* readTarStream(source: AsyncIterable<Uint8Array>, options:
   };
   for await (const chunk of source) {
     if (head !== null) {
-      // Wait for two bytes to decide whether this is gzip.
+      // Wait for a few bytes to decide whether this is gzip (or an unsupported compression).
       let joined = chunk;
       if (head.length > 0) {
         joined = new Uint8Array(head.length + chunk.length);
         joined.set(head);
         joined.set(chunk, head.length);
       }
-      if (joined.length < 2) {
+      if (joined.length < MAGIC_BYTES) {
         head = joined;
         continue;
       }
       head = null;
       if (isGzip(joined)) gunzip = newGunzipStream();
+      else refuseUnsupportedCompression(joined);
       yield* feed(joined, false);
       continue;
     }
     yield* feed(chunk, false);
     if (parser.finished && !gunzip) return;
   }
-  if (head !== null && head.length > 0) yield* feed(head, true);
+  if (head !== null && head.length > 0) {
+    if (isGzip(head)) gunzip = newGunzipStream();
+    yield* feed(head, true);
+  }
   else if (gunzip) yield* feed(new Uint8Array(0), true);
   parser.end();
 }

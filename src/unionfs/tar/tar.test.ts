@@ -5,12 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fromUtf8, utf8 } from '../../common/bytes.ts';
+import { MemFs } from '../memfs/memfs.ts';
+import type { Inode } from '../vfs/types.ts';
 import type { TarEntry, TarWriteEntry } from './entry.ts';
 import { TarError } from './errors.ts';
 import { gzip, isGzip } from './gzip.ts';
 import { BLOCK_SIZE, writeChecksum } from './header.ts';
 import { compareNames, entryComponents } from './paths.ts';
 import { readTar, readTarStream, TarParser } from './reader.ts';
+import { tarTree } from './tree-writer.ts';
 import { TarWriter, writeTar } from './writer.ts';
 
 const LONG_DIR = 'a'.repeat(90) + '/' + 'b'.repeat(60);
@@ -315,4 +318,46 @@ test('entry paths: absolute paths are neutralised, ".." is refused', () => {
 test('names sort in UTF-8 byte order', () => {
   const names = ['b', 'a-b', 'a', 'a/b', '\u{1F600}', '\uFFFD', 'Z'];
   assert.deepEqual([...names].sort(compareNames), ['Z', 'a', 'a-b', 'a/b', 'b', '\uFFFD', '\u{1F600}']);
+});
+
+test('other compressions are refused by name', async () => {
+  const zstd = new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]);
+  expectTarError(() => readTar(zstd), /zstd-compressed archives are not supported/);
+  await assert.rejects(async () => {
+    for await (const _ of readTarStream((async function* () { yield zstd; })())) void _;
+  }, /zstd-compressed/);
+  expectTarError(() => readTar(utf8('BZh91AY&SY')), /bzip2/);
+  // A plain tar whose first name merely starts like bzip2 is read as a tar.
+  assert.equal(readTar(writeTar([{ path: 'BZh9-notes', type: 'file', mode: 0o644 }]))[0]!.path, 'BZh9-notes');
+});
+
+test('a tree tars to the same bytes however it was built', () => {
+  const build = (order: 'forward' | 'backward'): MemFs => {
+    const fs = new MemFs();
+    const steps: ((root: Inode) => void)[] = [
+      (root) => root.create('etc', 'dir', { mode: 0o755, uid: 0, gid: 0 }),
+      (root) => root.create('b-file', 'file', { mode: 0o600, uid: 7, gid: 8 }).write(0, utf8('bbb')),
+      (root) => root.create('a-link', 'symlink', { mode: 0o777, uid: 0, gid: 0, target: 'etc/x' }),
+      (root) => root.create('.wh.gone', 'file', { mode: 0o600, uid: 0, gid: 0 }),
+    ];
+    const ordered = order === 'forward' ? steps : [...steps].reverse();
+    for (const step of ordered) step(fs.root());
+    const etc = fs.root().lookup('etc')!;
+    const x = etc.create('x', 'file', { mode: 0o644, uid: 0, gid: 0 });
+    x.write(0, utf8('x'));
+    etc.link('y', x);
+    for (const [path, mtime] of [['etc/x', 5n], ['etc', 6n], ['b-file', 7_500_000_000n], ['a-link', 8n], ['.wh.gone', 0n]] as const) {
+      let node: Inode = fs.root();
+      for (const name of path.split('/')) node = node.lookup(name)!;
+      node.setAttr({ mtimeNs: mtime });
+    }
+    return fs;
+  };
+  const a = tarTree(build('forward').root());
+  const b = tarTree(build('backward').root());
+  assert.deepEqual(a, b);
+  assert.deepEqual(
+    readTar(a).map((e) => `${e.type} ${e.path} ${e.mtimeNs}`),
+    ['file .wh.gone 0', 'symlink a-link 8', 'file b-file 7500000000', 'dir etc/ 6', 'file etc/x 5', 'hardlink etc/y 5'],
+  );
 });
