@@ -281,6 +281,19 @@ test('keep-alive: several requests on one connection; HEAD /_ping has Content-Le
   assert.equal((JSON.parse((await client.rest()).toString()) as { Os: string }).Os, 'linux');
 });
 
+test('a request arriving one byte at a time is parsed like one arriving at once', { timeout: 20_000 }, async () => {
+  const client = new RawClient();
+  const raw = Buffer.from('\r\nGET /v1.47/_ping HTTP/1.1\r\nHost: x\r\nX-Long: ' + 'y'.repeat(3000) + '\r\n\r\n');
+  for (let i = 0; i < raw.length; i++) {
+    client.write(raw.subarray(i, i + 1));
+    if (i % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  const head = await client.head();
+  assert.equal(head.statusLine, 'HTTP/1.1 200 OK');
+  assert.equal((await client.until((d) => d.length >= 2)).toString(), 'OK');
+  client.close();
+});
+
 test('malformed requests get a 400 and the connection is closed', { timeout: 20_000 }, async () => {
   for (const raw of [
     'GARBAGE\r\n\r\n',

@@ -8,7 +8,7 @@ import type { DiskUsageOptions } from '../../types/system.ts';
 import type { RequestContext } from '../context.ts';
 import { jsonLines } from '../json-stream.ts';
 import { authConfigBody } from '../request-bodies.ts';
-import { bytesResult, jsonResult, MediaType, streamResult, type ApiResult } from '../result.ts';
+import { bytesResult, emptyResult, jsonResult, MediaType, streamResult, type ApiResult } from '../result.ts';
 import { route, type Route } from '../route.ts';
 import { parseUnixTimestamp } from '../timestamp.ts';
 import type { SystemBackend } from './system-backend.ts';
@@ -52,6 +52,8 @@ export function systemRoutes(backend: () => SystemBackend, ping: PingInfo): Rout
   };
 
   return [
+    // CORS preflight for browser clients, as dockerd answers any OPTIONS request.
+    route('OPTIONS', '/{anyroute:.*}', async () => emptyResult(200)),
     route('GET', '/_ping', pingHandler),
     route('HEAD', '/_ping', pingHandler),
     route('GET', '/events', async (ctx) => {
