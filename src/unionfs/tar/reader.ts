@@ -383,6 +383,7 @@ export async function* readTarStream(source: AsyncIterable<Uint8Array>, options:
   }
   if (head !== null && head.length > 0) {
     if (isGzip(head)) gunzip = newGunzipStream();
+    else refuseUnsupportedCompression(head);
     yield* feed(head, true);
   }
   else if (gunzip) yield* feed(new Uint8Array(0), true);
