@@ -77,7 +77,8 @@ export class OverlayFs implements FileSystem {
    */
   commitUpper(): Uint8Array {
     if (!this.upper) fail(Errno.EROFS, 'a read-only overlay has no upper layer');
-    return tarTree(this.upper.root());
+    // Reserved names other than whiteouts and opaque markers (an orphan copy a crash left behind) stay out.
+    return tarTree(this.upper.root(), { skip: (name) => name.startsWith(META_PREFIX) && name !== OPAQUE_MARKER });
   }
 
   // ---- inode numbers: stable for this instance, shared by hard links, kept across copy-up

@@ -468,6 +468,15 @@ test('commitUpper: OCI whiteouts and opaque markers, the same bytes every time',
   assert.ok(paths.indexOf('file etc/.wh.hosts') < paths.indexOf('file etc/passwd'));
 });
 
+test('commitUpper leaves out reserved names other than whiteouts and opaque markers', () => {
+  const upper = new MemFs();
+  const fs = overlay(image(), upper);
+  get(fs, 'etc').unlink('hosts');
+  upper.root().create('.wh..wh.orphan.9', 'file', { mode: 0o600, uid: 0, gid: 0 }); // as if a crash left it
+  assert.deepEqual(readTar(fs.commitUpper()).map((e) => e.path), ['etc/', 'etc/.wh.hosts']);
+  assert.equal(get(fs, '').lookup('.wh..wh.orphan.9'), null);
+});
+
 test('round trip: commit, apply as a new lower layer, and the merged view is identical', () => {
   const fs = overlay();
   mutate(fs);

@@ -21,11 +21,16 @@ import { TarWriter } from './writer.ts';
  * order. File data may be a view of the tree's storage: use it before the
  * tree changes.
  */
-export function* treeEntries(root: Inode): Generator<TarWriteEntry> {
+export interface TreeTarOptions {
+  /** Leaves out a name (and everything under it) when this returns true; `dirPath` is its directory's path with a trailing "/" ("" at the root). */
+  skip?(name: string, dirPath: string): boolean;
+}
+
+export function* treeEntries(root: Inode, options: TreeTarOptions = {}): Generator<TarWriteEntry> {
   const firstPathOfIno = new Map<number, string>();
   function* walk(dir: Inode, prefix: string): Generator<TarWriteEntry> {
     const names: string[] = [];
-    for (const entry of dir.entries(0n)) names.push(entry.name);
+    for (const entry of dir.entries(0n)) if (!options.skip?.(entry.name, prefix)) names.push(entry.name);
     names.sort(compareLayerNames);
     for (const name of names) {
       const inode = dir.lookup(name);
@@ -68,8 +73,8 @@ export function* treeEntries(root: Inode): Generator<TarWriteEntry> {
 }
 
 /** The tree under `root` as an uncompressed tar. */
-export function tarTree(root: Inode): Uint8Array {
+export function tarTree(root: Inode, options: TreeTarOptions = {}): Uint8Array {
   const writer = new TarWriter();
-  for (const entry of treeEntries(root)) writer.add(entry);
+  for (const entry of treeEntries(root, options)) writer.add(entry);
   return writer.finish();
 }
