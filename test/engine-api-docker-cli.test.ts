@@ -14,9 +14,11 @@ import { promisify } from 'node:util';
 import { createApi } from '../src/engine/api/create-api.ts';
 import { EngineSystemBackend } from '../src/engine/api/engine-system.ts';
 import type { ContainersBackend } from '../src/engine/api/routers/container-backend.ts';
+import type { ExecBackend } from '../src/engine/api/routers/exec-backend.ts';
 import { NotFoundError } from '../src/engine/errors.ts';
+import type { ContainerInspect } from '../src/engine/types/container.ts';
 import { HttpTransport } from '../src/platform/node/http-transport.ts';
-import { fake } from './engine-api-fakes.ts';
+import { deferred, fake } from './engine-api-fakes.ts';
 
 const DOCKER = '/usr/local/bin/docker';
 const missing = !existsSync(DOCKER);
@@ -33,11 +35,138 @@ const noSuchContainer = async (name: string): Promise<never> => {
   throw new NotFoundError(`No such container: ${name}`);
 };
 
+const ID = 'f45e5fb5a1254a9e1eadba519034ac52d1aeec48d730c8913cf026587c368f93';
+
+/** A created container "tt" running `echo hi`, enough for the CLI's start -a and exec paths. */
+function inspectOf(running: boolean): ContainerInspect {
+  return {
+    Id: ID,
+    Created: '2026-11-26T23:15:52.219112519Z',
+    Path: 'echo',
+    Args: ['hi'],
+    State: {
+      Status: running ? 'running' : 'created',
+      Running: running,
+      Paused: false,
+      Restarting: false,
+      OOMKilled: false,
+      Dead: false,
+      Pid: running ? 42 : 0,
+      ExitCode: 0,
+      Error: '',
+      StartedAt: '0001-01-01T00:00:00Z',
+      FinishedAt: '0001-01-01T00:00:00Z',
+    },
+    Image: `sha256:${'a'.repeat(64)}`,
+    ResolvConfPath: '',
+    HostnamePath: '',
+    HostsPath: '',
+    LogPath: '',
+    Name: '/tt',
+    RestartCount: 0,
+    Driver: 'drydock-overlay',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: null,
+    HostConfig: { NetworkMode: 'default', RestartPolicy: { Name: 'no', MaximumRetryCount: 0 } },
+    GraphDriver: { Name: 'drydock-overlay', Data: null },
+    Mounts: [],
+    Config: { Hostname: ID.slice(0, 12), AttachStdout: true, AttachStderr: true, Tty: false, OpenStdin: false, Cmd: ['echo', 'hi'], Image: 'busybox' },
+    NetworkSettings: {
+      Bridge: '',
+      SandboxID: '',
+      Ports: {},
+      SandboxKey: '',
+      EndpointID: '',
+      Gateway: '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      IPAddress: '',
+      IPPrefixLen: 0,
+      IPv6Gateway: '',
+      MacAddress: '',
+      Networks: {},
+    },
+  };
+}
+
+/** Per-test state of the fake container "tt". */
+let tt = { started: deferred<void>(), attachDone: deferred<void>(), requests: [] as string[] };
+
+const containers = fake<ContainersBackend>({
+  inspect: async (name) => {
+    if (name !== 'tt' && name !== ID) return noSuchContainer(name);
+    return inspectOf(name === ID);
+  },
+  start: async (name) => {
+    if (name !== ID && name !== 'tt') return noSuchContainer(name);
+    tt.requests.push('start');
+    tt.started.resolve();
+  },
+  attach: async (name, options) => {
+    tt.requests.push(`attach stdout=${options.stdout} stderr=${options.stderr} stream=${options.stream}`);
+    if (name !== ID) return noSuchContainer(name);
+    return {
+      tty: false,
+      run: async (streams) => {
+        await tt.started.promise;
+        await streams.stdout.write(new TextEncoder().encode('hi\n'));
+        await streams.stderr.write(new TextEncoder().encode('to stderr\n'));
+        tt.attachDone.resolve();
+      },
+    };
+  },
+  wait: async (_name, condition) => {
+    tt.requests.push(`wait ${condition}`);
+    return {
+      result: (async () => {
+        await tt.started.promise;
+        await tt.attachDone.promise;
+        return { Error: null, StatusCode: 7 };
+      })(),
+    };
+  },
+});
+
+/** exec "e1": copies stdin to stdout upper-cased, then reports exit code 3. */
+const exec = fake<ExecBackend>({
+  create: async (container, config) => {
+    if (container !== 'tt') return noSuchContainer(container);
+    tt.requests.push(`exec create ${JSON.stringify(config.Cmd)} stdin=${config.AttachStdin}`);
+    return 'e1';
+  },
+  start: async () => ({
+    tty: false,
+    run: async (streams) => {
+      for (let chunk = await streams.stdin.read(); chunk !== null; chunk = await streams.stdin.read()) {
+        await streams.stdout.write(new TextEncoder().encode(new TextDecoder().decode(chunk).toUpperCase()));
+      }
+      await streams.stderr.write(new TextEncoder().encode('stdin closed\n'));
+    },
+  }),
+  inspect: async (id) => ({
+    ID: id,
+    Running: false,
+    ExitCode: 3,
+    ProcessConfig: { tty: false, entrypoint: 'cat', arguments: [], privileged: false },
+    OpenStdin: true,
+    OpenStderr: true,
+    OpenStdout: true,
+    CanRemove: false,
+    ContainerID: ID,
+    DetachKeys: '',
+    Pid: 43,
+  }),
+});
+
 before(async () => {
   const api = createApi({
     backends: {
       system: new EngineSystemBackend({ ncpu: 3, memTotal: 3 * 1024 ** 3, name: 'drydock-test', runtime: `node ${process.version}` }),
-      containers: fake<ContainersBackend>({ inspect: noSuchContainer, start: noSuchContainer }),
+      containers,
+      exec,
     },
   });
   transport = new HttpTransport(api.respond, { logError: () => {} });
@@ -51,12 +180,15 @@ after(async () => {
 });
 
 /** Runs the CLI without throwing; the engine runs in this process, so the call must be asynchronous. */
-async function docker(args: string[], env: Record<string, string> = {}, host = `unix://${socket}`) {
+async function docker(args: string[], env: Record<string, string> = {}, host = `unix://${socket}`, input?: string) {
   try {
-    const { stdout, stderr } = await run(DOCKER, ['-H', host, ...args], {
+    const child = run(DOCKER, ['-H', host, ...args], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, DOCKER_CONFIG: join(dir, 'config'), ...env },
       timeout: 30_000,
     });
+    if (input !== undefined) child.child.stdin!.end(input);
+    else child.child.stdin!.end();
+    const { stdout, stderr } = await child;
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -129,4 +261,23 @@ test('docker plugin inspect of a missing plugin fails like dockerd', { skip, tim
   assert.equal(result.code, 1);
   assert.equal(result.stdout.trim(), '[]');
   assert.match(result.stderr, /Error response from daemon: plugin "x" not found/);
+});
+
+test('docker start -a: hijacked attach, /wait headers before /start, output demultiplexed, exit status from wait', { skip, timeout: 60_000 }, async () => {
+  tt = { started: deferred<void>(), attachDone: deferred<void>(), requests: [] };
+  const result = await docker(['start', '-a', 'tt']);
+  // The CLI opens the wait and only then starts: without early headers this would never get here.
+  assert.deepEqual(tt.requests, ['attach stdout=true stderr=true stream=true', 'wait next-exit', 'start']);
+  assert.equal(result.stdout, 'hi\n');
+  assert.equal(result.stderr, 'to stderr\n');
+  assert.equal(result.code, 7);
+});
+
+test('docker exec -i: stdin reaches the session, the session writes after the CLI closes stdin, ExitCode is used', { skip, timeout: 60_000 }, async () => {
+  tt = { started: deferred<void>(), attachDone: deferred<void>(), requests: [] };
+  const result = await docker(['exec', '-i', 'tt', 'cat'], {}, `unix://${socket}`, 'hello from stdin\n');
+  assert.deepEqual(tt.requests, ['exec create ["cat"] stdin=true']);
+  assert.equal(result.stdout, 'HELLO FROM STDIN\n');
+  assert.equal(result.stderr, 'stdin closed\n');
+  assert.equal(result.code, 3);
 });
