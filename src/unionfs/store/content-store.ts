@@ -268,6 +268,9 @@ export class ContentStore {
       const info: ContentInfo = changed ? { ...current, labels: merged, updatedAt: now() } : current;
       const ops: BlobStoreOp[] = [{ op: 'requireRecord', key, present: true }];
       if (changed) ops.push({ op: 'putRecord', key, value: infoRecord(info) });
+      // Storing the same bytes again repairs a blob lost or truncated below us.
+      const stored = (await this.blobs.listBlobs(contentBlobKey(digest))).find((b) => b.key === contentBlobKey(digest));
+      if (stored?.size !== bytes.length) ops.push({ op: 'putBlob', key: contentBlobKey(digest), bytes });
       return { info, ops };
     }
     const time = now();
