@@ -53,6 +53,7 @@ export async function serveSyscalls(kernel: Kernel, proc: Process): Promise<void
           result = Errno.EIO;
         }
       }
+      kernel.trace?.(proc.pid, SYSCALLS[op]?.name ?? `#${op}`, result);
       answer(kernel, proc, result);
       proc.inSyscall = false;
       if (!proc.alive) {

@@ -34,7 +34,11 @@ export interface KernelOptions {
   readonly instrument?: Instrumenter;
   /** Hostname of the root UTS namespace. */
   readonly hostname?: string;
+  /** Called after every syscall (strace-like debugging; see `drydock wasm run --strace`). */
+  readonly trace?: SyscallTracer;
 }
+
+export type SyscallTracer = (pid: number, name: string, result: number) => void;
 
 /** An extra preopened directory (as wasmtime's --dir), placed at fd 3, 4, ... */
 export interface Preopen {
@@ -97,6 +101,7 @@ export class Kernel {
   readonly modules: ModuleCache;
   readonly pool: WorkerPool;
   readonly yieldToEventLoop: () => Promise<void>;
+  readonly trace: SyscallTracer | null;
   private readonly rootGroup = new ResourceGroup('/');
   private nextGlobalPid = 1;
 
@@ -105,6 +110,7 @@ export class Kernel {
     this.modules = new ModuleCache(options.instrument ?? noInstrumentation);
     this.pool = new WorkerPool(options.workerHost, options.warmWorkers ?? 1);
     this.yieldToEventLoop = options.yieldToEventLoop;
+    this.trace = options.trace ?? null;
     this.pool.prewarm();
   }
 

@@ -4,7 +4,9 @@ import { Wire } from './wire.ts';
  * The syscall channel of one process: a SharedArrayBuffer through which the
  * guest's worker makes synchronous requests and the kernel answers them.
  *
- * Layout (Int32 slots, then Float64 slots, then the payload):
+ * Layout (Int32 slots, then Float64 slots, then the request area, then the
+ * response area; the two never overlap, so a handler may read arguments
+ * after it has started writing results):
  *   REQ      request sequence number; the guest bumps it and notifies
  *   RESP     response sequence number; the kernel bumps it and notifies
  *   OP       the syscall number (see syscalls.ts)
@@ -45,12 +47,15 @@ export const STATE_IN_SYSCALL = 1;
 export const STATE_DONE = 2;
 
 const HEADER_BYTES = 64;
-/** Payload bytes per call: fd_read/fd_write move at most PAYLOAD_IO_MAX per call. */
-export const PAYLOAD_BYTES = 128 * 1024;
+/** fd_read/fd_write/sock_* move at most this many bytes per call. */
 export const PAYLOAD_IO_MAX = 64 * 1024;
+/** Request area (arguments; spawn's argv and environment must fit). */
+export const REQUEST_BYTES = 128 * 1024;
+/** Response area (results; a read's data plus a little). */
+export const RESPONSE_BYTES = PAYLOAD_IO_MAX + 4096;
 
 export function createChannelBuffer(): SharedArrayBuffer {
-  return new SharedArrayBuffer(HEADER_BYTES + PAYLOAD_BYTES);
+  return new SharedArrayBuffer(HEADER_BYTES + REQUEST_BYTES + RESPONSE_BYTES);
 }
 
 /** Iterations of the bounded spin before parking (about 10-20 µs). Set to 0 to always park at once. */
@@ -66,11 +71,15 @@ function wallMs(): number {
 class ChannelView {
   readonly ctl: Int32Array;
   readonly f64: Float64Array;
+  /** Arguments: written by the guest, read by the kernel. */
   readonly wire: Wire;
+  /** Results: written by the kernel, read by the guest. */
+  readonly reply: Wire;
   constructor(readonly buffer: SharedArrayBuffer) {
     this.ctl = new Int32Array(buffer, 0, HEADER_BYTES / 4);
     this.f64 = new Float64Array(buffer, 0, HEADER_BYTES / 8);
-    this.wire = new Wire(buffer, HEADER_BYTES, PAYLOAD_BYTES);
+    this.wire = new Wire(buffer, HEADER_BYTES, REQUEST_BYTES);
+    this.reply = new Wire(buffer, HEADER_BYTES + REQUEST_BYTES, RESPONSE_BYTES);
   }
 }
 
@@ -109,6 +118,7 @@ export class GuestChannel extends ChannelView {
     this.f64[F64.RESUMED] = wallMs();
     Atomics.store(ctl, CTL.STATE, STATE_RUNNING);
     this.wire.reset();
+    this.reply.reset();
     return ctl[CTL.RESULT]!;
   }
 
@@ -164,9 +174,9 @@ export class KernelChannel extends ChannelView {
     return this.ctl[CTL.OP]!;
   }
 
-  /** Prepares `wire` for writing results (after the handler has read its arguments). */
+  /** The response area, positioned at its start, for writing results. */
   beginResponse(): Wire {
-    return this.wire.reset();
+    return this.reply.reset();
   }
 
   /** Answers the taken request. */

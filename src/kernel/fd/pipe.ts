@@ -117,7 +117,8 @@ export class PipeWriteEnd extends FileDescription {
   override readiness(): Readiness {
     const p = this.pipe;
     const room = p.capacity - p.size;
-    return { readable: false, writable: room > 0 || p.readers === 0, hangup: p.readers === 0, nbytes: room };
+    // As Linux: writable once a whole PIPE_BUF fits (so an atomic write of that size will not block).
+    return { readable: false, writable: room >= PIPE_BUF || p.readers === 0, hangup: p.readers === 0, nbytes: room };
   }
   override write(data: Uint8Array): number {
     return this.pipe.put(data);

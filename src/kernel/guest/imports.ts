@@ -46,8 +46,14 @@ export class GuestImports {
     for (const [fd, hint] of hints) this.setHint(fd, hint);
   }
 
+  /** The request being written. */
   private get w(): Wire {
     return this.channel.wire;
+  }
+
+  /** The answer to read after `call()`. */
+  private get r(): Wire {
+    return this.channel.reply;
   }
 
   private setHint(fd: number, hint: number): void {
@@ -88,7 +94,7 @@ export class GuestImports {
   private u32Out(op: number, outPtr: number, write: (w: Wire) => void): number {
     write(this.w.reset());
     const err = this.call(op);
-    if (err === 0) this.mem.setU32(outPtr, this.w.u32());
+    if (err === 0) this.mem.setU32(outPtr, this.r.u32());
     return this.ret(err);
   }
 
@@ -96,7 +102,7 @@ export class GuestImports {
   private rawOut(op: number, outPtr: number, size: number, write: (w: Wire) => void): number {
     write(this.w.reset());
     const err = this.call(op);
-    if (err === 0) this.mem.write(outPtr, this.w.raw(size));
+    if (err === 0) this.mem.write(outPtr, this.r.raw(size));
     return this.ret(err);
   }
 
@@ -163,13 +169,13 @@ export class GuestImports {
       fd_seek: (fd: number, offset: bigint, whence: number, newOffsetPtr: number) => {
         this.w.reset().putI32(fd).putI64(offset).putU32(whence);
         const err = this.call(SYS.fd_seek);
-        if (err === 0) mem.setU64(newOffsetPtr, this.w.u64());
+        if (err === 0) mem.setU64(newOffsetPtr, this.r.u64());
         return this.ret(err);
       },
       fd_tell: (fd: number, offsetPtr: number) => {
         this.w.reset().putI32(fd);
         const err = this.call(SYS.fd_tell);
-        if (err === 0) mem.setU64(offsetPtr, this.w.u64());
+        if (err === 0) mem.setU64(offsetPtr, this.r.u64());
         return this.ret(err);
       },
       fd_close: (fd: number) => {
@@ -200,15 +206,15 @@ export class GuestImports {
       fd_prestat_dir_name: (fd: number, pathPtr: number, pathLen: number) => {
         this.w.reset().putI32(fd).putU32(pathLen);
         const err = this.call(SYS.fd_prestat_dir_name);
-        if (err === 0) mem.write(pathPtr, this.w.bytes().subarray(0, pathLen));
+        if (err === 0) mem.write(pathPtr, this.r.bytes().subarray(0, pathLen));
         return this.ret(err);
       },
       fd_readdir: (fd: number, buf: number, bufLen: number, cookie: bigint, bufusedPtr: number) => {
-        const want = Math.min(bufLen, this.w.capacity - 16);
+        const want = Math.min(bufLen, this.r.capacity - 16);
         this.w.reset().putI32(fd).putU32(want).putU64(cookie);
         const err = this.call(SYS.fd_readdir);
         if (err === 0) {
-          const data = this.w.bytes();
+          const data = this.r.bytes();
           mem.write(buf, data);
           mem.setU32(bufusedPtr, data.length);
         }
@@ -274,8 +280,8 @@ export class GuestImports {
           .putU32(fdflags);
         const err = this.call(SYS.path_open);
         if (err === 0) {
-          const fd = this.w.u32();
-          this.setHint(fd, this.w.u32());
+          const fd = this.r.u32();
+          this.setHint(fd, this.r.u32());
           mem.setU32(fdPtr, fd);
         }
         return this.ret(err);
@@ -284,7 +290,7 @@ export class GuestImports {
         this.w.reset().putI32(fd).putBytes(this.path(path, len)).putU32(bufLen);
         const err = this.call(SYS.path_readlink);
         if (err === 0) {
-          const data = this.w.bytes();
+          const data = this.r.bytes();
           mem.write(buf, data);
           mem.setU32(bufusedPtr, data.length);
         }
@@ -309,8 +315,8 @@ export class GuestImports {
         this.w.reserve(nsubs * SIZE.SUBSCRIPTION).set(mem.slice(inPtr, nsubs * SIZE.SUBSCRIPTION));
         const err = this.call(SYS.poll_oneoff);
         if (err === 0) {
-          const n = this.w.u32();
-          mem.write(outPtr, this.w.raw(n * SIZE.EVENT));
+          const n = this.r.u32();
+          mem.write(outPtr, this.r.raw(n * SIZE.EVENT));
           mem.setU32(neventsPtr, n);
         }
         return this.ret(err);
@@ -327,8 +333,8 @@ export class GuestImports {
         this.w.reset().putI32(fd).putU32(flags);
         const err = this.call(SYS.sock_accept);
         if (err === 0) {
-          const newFd = this.w.u32();
-          this.setHint(newFd, this.w.u32());
+          const newFd = this.r.u32();
+          this.setHint(newFd, this.r.u32());
           mem.setU32(fdPtr, newFd);
         }
         return this.ret(err);
@@ -338,8 +344,8 @@ export class GuestImports {
         this.w.reset().putI32(fd).putU32(total).putU32(riFlags);
         const err = this.call(SYS.sock_recv);
         if (err === 0) {
-          const data = this.w.bytes();
-          const roFlags = this.w.u32();
+          const data = this.r.bytes();
+          const roFlags = this.r.u32();
           this.scatter(data, iovs, iovsLen);
           mem.setU32(datalenPtr, data.length);
           mem.setU16(roFlagsPtr, roFlags);
@@ -350,7 +356,7 @@ export class GuestImports {
         this.w.reset().putI32(fd).putU32(siFlags);
         this.gather(iovs, iovsLen, 0, PAYLOAD_IO_MAX);
         const err = this.call(SYS.sock_send);
-        if (err === 0) mem.setU32(datalenPtr, this.w.u32());
+        if (err === 0) mem.setU32(datalenPtr, this.r.u32());
         return this.ret(err);
       },
       sock_shutdown: (fd: number, how: number) => this.simple(SYS.sock_shutdown, (w) => w.putI32(fd).putU32(how)),
@@ -431,7 +437,7 @@ export class GuestImports {
       const n = this.gather(iovs, iovsLen, done, PAYLOAD_IO_MAX);
       err = this.call(op);
       if (err !== 0) break;
-      const wrote = this.w.u32();
+      const wrote = this.r.u32();
       done += wrote;
       if (wrote < n) break;
     } while (done < total);
@@ -460,7 +466,7 @@ export class GuestImports {
     this.w.putU32(Math.min(total, PAYLOAD_IO_MAX));
     const err = this.call(op);
     if (err === 0) {
-      const data = this.w.bytes();
+      const data = this.r.bytes();
       this.scatter(data, iovs, iovsLen);
       this.mem.setU32(nreadPtr, data.length);
     }
@@ -474,7 +480,7 @@ export class GuestImports {
     const i32Out = (op: number, outPtr: number, write: (w: Wire) => void) => {
       write(this.w.reset());
       const err = this.call(op);
-      if (err === 0 && outPtr !== 0) mem.setI32(outPtr, this.w.i32());
+      if (err === 0 && outPtr !== 0) mem.setI32(outPtr, this.r.i32());
       return this.ret(err);
     };
     const value = (op: number) => {
@@ -503,7 +509,7 @@ export class GuestImports {
           w.putBytes(pathPtr === 0 ? new Uint8Array(0) : cpath(pathPtr));
         }
         const err = this.call(SYS.spawn);
-        if (err === 0) mem.setI32(pidOut, this.w.i32());
+        if (err === 0) mem.setI32(pidOut, this.r.i32());
         return this.ret(err);
       },
       execve: (path: number, argv: number, envp: number) => {
@@ -516,8 +522,8 @@ export class GuestImports {
         this.w.reset().putI32(pid).putI32(options);
         const err = this.call(SYS.waitpid);
         if (err === 0) {
-          const child = this.w.i32();
-          const status = this.w.i32();
+          const child = this.r.i32();
+          const status = this.r.i32();
           if (statusOut !== 0) mem.setI32(statusOut, status);
           mem.setI32(pidOut, child);
         }
@@ -534,7 +540,7 @@ export class GuestImports {
         this.w.reset();
         const err = this.call(SYS.getcwd);
         if (err !== 0) return this.ret(err);
-        const cwd = this.w.bytes();
+        const cwd = this.r.bytes();
         if (cwd.length + 1 > len) return this.ret(Errno.ERANGE);
         mem.write(buf, cwd);
         mem.setU8(buf + cwd.length, 0);
@@ -549,13 +555,13 @@ export class GuestImports {
       sigprocmask: (how: number, set: bigint, oldOut: number) => {
         this.w.reset().putI32(how).putU64(set);
         const err = this.call(SYS.sigprocmask);
-        if (err === 0 && oldOut !== 0) mem.setU64(oldOut, this.w.u64());
+        if (err === 0 && oldOut !== 0) mem.setU64(oldOut, this.r.u64());
         return this.ret(err);
       },
       sigpending: (out: number) => {
         this.w.reset();
         const err = this.call(SYS.sigpending);
-        if (err === 0) mem.setU64(out, this.w.u64());
+        if (err === 0) mem.setU64(out, this.r.u64());
         return this.ret(err);
       },
       sigsuspend: (mask: bigint) => this.simple(SYS.sigsuspend, (w) => w.putU64(mask)),
@@ -566,8 +572,8 @@ export class GuestImports {
         const err = this.call(SYS.pipe2);
         if (err === 0) {
           for (let i = 0; i < 2; i++) {
-            const fd = this.w.i32();
-            this.setHint(fd, this.w.u32());
+            const fd = this.r.i32();
+            this.setHint(fd, this.r.u32());
             mem.setI32(fdsOut + i * 4, fd);
           }
         }
@@ -577,8 +583,8 @@ export class GuestImports {
         this.w.reset().putI32(fd).putI32(minfd).putU32(flags);
         const err = this.call(SYS.dup);
         if (err === 0) {
-          const newFd = this.w.i32();
-          this.setHint(newFd, this.w.u32());
+          const newFd = this.r.i32();
+          this.setHint(newFd, this.r.u32());
           mem.setI32(out, newFd);
         }
         return this.ret(err);
@@ -586,7 +592,7 @@ export class GuestImports {
       dup3: (oldfd: number, newfd: number, flags: number) => {
         this.w.reset().putI32(oldfd).putI32(newfd).putU32(flags);
         const err = this.call(SYS.dup3);
-        if (err === 0) this.setHint(newfd, this.w.u32());
+        if (err === 0) this.setHint(newfd, this.r.u32());
         return this.ret(err);
       },
       cloexec: (fd: number, set: number, oldOut: number) =>

@@ -27,7 +27,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * What a handler works with: the kernel, the calling process, and the
- * request (read its arguments from `w` first; then `out()` to write results).
+ * request (read its arguments from `w`; write results to `out()`).
  */
 export class SyscallContext {
   constructor(
@@ -39,7 +39,7 @@ export class SyscallContext {
     return this.proc.channel.wire;
   }
 
-  /** Switches the wire to writing results. Read all arguments before calling it. */
+  /** The response area, reset, for writing results (it does not overlap the arguments). */
   out(): Wire {
     return this.proc.channel.beginResponse();
   }

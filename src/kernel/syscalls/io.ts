@@ -51,18 +51,11 @@ async function writeRest(ctx: SyscallContext, d: FileDescription, data: Uint8Arr
   let done = 0;
   while (done < data.length) {
     try {
-      done += d.write(data.subarray(done));
+      done += await untilReady(ctx, d, () => d.write(data.subarray(done)));
     } catch (error) {
-      if (isEagain(error)) {
-        const result = await blockUntil(ctx.proc, [d.waiters], () => {
-          const r = d.readiness();
-          return r.writable || r.hangup ? true : undefined;
-        });
-        if (result === TIMED_OUT) throw new ErrnoError(Errno.ETIMEDOUT);
-        continue;
-      }
       if (done === 0) withSigpipe(ctx, error);
       if (error instanceof ErrnoError && error.errno === Errno.EPIPE) ctx.kernel.signal(ctx.proc, SIG.PIPE, ctx.proc);
+      else if (!(error instanceof ErrnoError)) throw error;
       return done;
     }
   }
