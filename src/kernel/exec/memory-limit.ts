@@ -328,7 +328,7 @@ function rewriteCode(bytes: Uint8Array, scan: ModuleScan, growFunc: number, oomG
       growEnds.length = 0;
       decodeExpression(r, visit);
       r.end = section.end;
-      if (grows.length === 0 || true) {
+      if (grows.length === 0) {
         w.bytes(bytes.subarray(entryStart, bodyEnd));
         continue;
       }
