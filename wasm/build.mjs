@@ -77,12 +77,31 @@ function headerInputs() {
   return files;
 }
 
+/** Expands "dir/*.c" patterns (one `*` in the file name) into sorted file lists. */
+function expandSources(patterns) {
+  const files = [];
+  for (const pattern of patterns) {
+    if (!pattern.includes('*')) {
+      files.push(pattern);
+      continue;
+    }
+    const dir = dirname(pattern);
+    const [prefix, suffix] = pattern.slice(dir.length + 1).split('*');
+    if (!existsSync(join(root, dir))) continue;
+    for (const name of readdirSync(join(root, dir)).sort()) {
+      if (name.startsWith(prefix) && name.endsWith(suffix)) files.push(`${dir}/${name}`);
+    }
+  }
+  return files;
+}
+
 /** Every program, shipped and test, as {name, out, sources, cflags, ldflags}. */
 export function allTargets() {
   const targets = programs.map((p) => ({
     name: p.name,
     out: `wasm/bin/${p.name}.wasm`,
-    sources: p.sources,
+    sources: expandSources(p.sources),
+    headers: expandSources(p.headers ?? []),
     cflags: p.cflags ?? [],
     ldflags: p.ldflags ?? [],
     extraInputs: p.extraInputs ?? [],
@@ -121,7 +140,7 @@ function upToDate(target) {
   const out = join(root, target.out);
   if (!existsSync(out)) return false;
   const built = statSync(out).mtimeMs;
-  const inputs = [...target.sources, ...libdrydockSources(), ...headerInputs(), ...target.extraInputs, 'wasm/build.mjs'];
+  const inputs = [...target.sources, ...(target.headers ?? []), ...libdrydockSources(), ...headerInputs(), ...target.extraInputs, 'wasm/build.mjs', 'wasm/programs.mjs'];
   return inputs.every((input) => statSync(join(root, input)).mtimeMs <= built);
 }
 
@@ -131,7 +150,7 @@ function main() {
   const check = argv.includes('--check');
   const names = argv.filter((a) => !a.startsWith('--'));
   ensureSysroot();
-  let targets = allTargets();
+  let targets = allTargets().filter((t) => t.sources.length > 0);
   if (names.length > 0) targets = targets.filter((t) => names.includes(t.name));
   if (check) {
     const scratch = mkdtempSync(join(tmpdir(), 'drydock-wasm-check-'));

@@ -3,11 +3,17 @@
  * wasm/bin/<name>.wasm (committed). Test programs are not listed here: every
  * test/programs/*.c is built into test/programs/bin/<name>.wasm.
  *
- * Fields: name, sources (paths relative to the repository root), and optional
+ * Fields: name, sources (paths relative to the repository root; "dir/*.c"
+ * patterns allowed; a program with no sources yet is skipped), headers
+ * (patterns, for rebuild checks), and optional
  * cflags/ldflags added to the common flags in build.mjs, and libdrydock
  * (default true: link wasm/lib/drydock, the POSIX layer over drydock.h; false
  * gives a plain WASI preview1 program that any WASI host runs).
  */
 export const programs = [
   { name: 'hello', sources: ['wasm/src/hello/hello.c'], libdrydock: false },
+  // The POSIX shell (wasm/src/sh/README.md).
+  { name: 'sh', sources: ['wasm/src/sh/*.c'], headers: ['wasm/src/sh/*.h'] },
+  // The busybox-style multicall binary with the applets (wasm/src/busybox/README.md).
+  { name: 'busybox', sources: ['wasm/src/busybox/*.c', 'wasm/src/busybox/applets/*.c'], headers: ['wasm/src/busybox/*.h'] },
 ];
