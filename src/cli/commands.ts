@@ -2,6 +2,8 @@
 const USAGE = `Usage: drydock COMMAND
 
 Commands:
+  serve    [--port 8080] [--host 127.0.0.1]
+           Serve the playground: the engine runs in the page
   wasm run [--dir HOST[::GUEST]]... [--env K=V]... [--memory BYTES] FILE.wasm [ARGS...]
            Run a WASI program in a fresh sandbox
   version  Show the version
@@ -14,6 +16,10 @@ export async function runCli(argv: string[]): Promise<number> {
     case '--version':
       console.log('drydock 0.1.0');
       return 0;
+    case 'serve': {
+      const { serveCommand } = await import('./serve.ts');
+      return serveCommand(rest);
+    }
     case 'wasm': {
       const { wasmCommand } = await import('./wasm-run.ts');
       return wasmCommand(rest);
