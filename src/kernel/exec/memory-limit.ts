@@ -25,6 +25,7 @@
  */
 import type { MemoryPlan } from '../guest/messages.ts';
 import {
+  encodeU32,
   hexByte,
   malformed,
   readSections,
@@ -285,7 +286,8 @@ function rewriteImports(bytes: Uint8Array, scan: ModuleScan, memory: MemoryInfo)
   if (memory.imported === null) {
     return appendToVector(bytes, scan.byId.get(SECTION.IMPORT), memoryImport(memory.limits.start, memory.limits.end));
   }
-  const w = new WasmWriter(bytes.length);
+  const section = scan.byId.get(SECTION.IMPORT);
+  const w = new WasmWriter((section === undefined ? 0 : section.end - section.contentStart) + 32);
   w.u32(scan.imports.length);
   for (const entry of scan.imports) {
     if (entry === memory.imported) w.bytes(memoryImport(memory.limits.start, memory.limits.end));
@@ -310,8 +312,9 @@ function rewriteCode(bytes: Uint8Array, scan: ModuleScan, growFunc: number, oomG
     const call = growFunc >= 0 ? new WasmWriter(8).byte(OP.CALL).u32(growFunc).finish() : null;
     const grows: number[] = [];
     const growEnds: number[] = [];
+    const memoryGrow = OP.MEMORY_GROW;
     const visit = (op: number, at: number): void => {
-      if (op !== OP.MEMORY_GROW) return;
+      if (op !== memoryGrow) return;
       grows.push(at);
       growEnds.push(r.pos);
     };
@@ -409,7 +412,16 @@ function assemble(bytes: Uint8Array, sections: readonly WasmSection[], replaced:
     list.push(id);
     pending.set(at, list);
   }
-  const w = new WasmWriter(bytes.length + 256);
+  // Size the output exactly, so that finish() hands over the buffer without a copy.
+  const sectionSize = (content: Uint8Array): number => 1 + encodeU32(content.length).length + content.length;
+  let total = WASM_HEADER.length;
+  for (const list of pending.values()) for (const id of list) total += sectionSize(replaced.get(id) as Uint8Array);
+  for (const s of sections) {
+    if (s.id !== SECTION.CUSTOM && removed.has(s.id)) continue;
+    const content = s.id === SECTION.CUSTOM ? undefined : replaced.get(s.id);
+    total += content === undefined ? s.end - s.start : sectionSize(content);
+  }
+  const w = new WasmWriter(total);
   w.bytes(WASM_HEADER);
   const emitNew = (index: number): void => {
     for (const id of pending.get(index) ?? []) w.section(id, replaced.get(id) as Uint8Array);

@@ -271,11 +271,11 @@ export const LAST_BYTE = {
 
 /**
  * An append-only byte buffer that grows as needed. The writer owns its
- * buffer; `finish()` hands out a right-sized copy, after which the writer may
- * be reused or dropped.
+ * buffer until `finish()` hands the bytes over (without copying when the
+ * buffer is exactly full) and starts the writer afresh, empty.
  */
 export class WasmWriter {
-  private buf: Uint8Array;
+  private buf: Uint8Array<ArrayBuffer>;
   private len = 0;
 
   constructor(initialCapacity = 256) {
@@ -399,9 +399,12 @@ export class WasmWriter {
     return this.byte(id).u32(content.length).bytes(content);
   }
 
-  /** A copy of the bytes written, exactly `length` long. */
+  /** The bytes written, exactly `length` long, now owned by the caller; the writer is empty afterwards. */
   finish(): Uint8Array<ArrayBuffer> {
-    return this.buf.slice(0, this.len);
+    const out = this.len === this.buf.length ? this.buf : this.buf.slice(0, this.len);
+    this.buf = new Uint8Array(16);
+    this.len = 0;
+    return out;
   }
 }
 

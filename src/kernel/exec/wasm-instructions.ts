@@ -139,14 +139,30 @@ function unknownOpcode(prefix: number | null, sub: number, at: number): never {
   throw malformed(`unknown opcode ${name}`, at);
 }
 
+// Module-local copies: the hot loop below should not reach into another module per instruction.
+const LAST_U32 = LAST_BYTE.u32;
+const LAST_S32 = LAST_BYTE.s32;
+const LAST_U64 = LAST_BYTE.u64;
+const LAST_S64 = LAST_BYTE.s64;
+
+/** Skips a LEB128 of at most `maxBytes`; one-byte values (the vast majority) take the fast path. */
+function skipLeb(r: WasmReader, maxBytes: number, lastOk: (b: number) => boolean, what: string): void {
+  const p = r.pos;
+  if (p < r.end && (r.bytes[p] as number) < 0x80) {
+    r.pos = p + 1;
+    return;
+  }
+  r.skipLeb(maxBytes, lastOk, what);
+}
+
 function skipMemArg(r: WasmReader): void {
   const align = r.u32('a memarg alignment');
   if (align & 0x40) r.u32('a memarg memory index');
-  r.skipLeb(10, LAST_BYTE.u64, 'a memarg offset');
+  skipLeb(r, 10, LAST_U64, 'a memarg offset');
 }
 
 function skipU32(r: WasmReader, what: string): void {
-  r.skipLeb(5, LAST_BYTE.u32, what);
+  skipLeb(r, 5, LAST_U32, what);
 }
 
 /**
@@ -180,10 +196,10 @@ export function readInstruction(r: WasmReader): number {
       skipMemArg(r);
       return op;
     case Imm.S32:
-      r.skipLeb(5, LAST_BYTE.s32, 'an i32 constant');
+      skipLeb(r, 5, LAST_S32, 'an i32 constant');
       return op;
     case Imm.S64:
-      r.skipLeb(10, LAST_BYTE.s64, 'an i64 constant');
+      skipLeb(r, 10, LAST_S64, 'an i64 constant');
       return op;
     case Imm.F32:
       r.skip(4, 'an f32 constant');
