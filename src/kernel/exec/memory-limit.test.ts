@@ -465,6 +465,27 @@ test('an existing (i32)->(i32) type is reused and the type section left byte-ide
   assert.deepEqual([...(fn ? out.bytes.subarray(fn.contentStart, fn.end) : [])], [2, 1, 1]);
 });
 
+test('GC type sections: rec group members count as types and are never reused for the grow type', () => {
+  // (rec (type (struct)) (type (func (param i32) (result i32)))) (type (func)): three types, two entries.
+  const recGroup = [0x4e, 0x02, 0x5f, 0x00, ...funcType([I32], [I32])];
+  const input = module(
+    section(SECTION.TYPE, [0x02, ...recGroup, ...funcType([], [])]),
+    section(SECTION.FUNCTION, vec([[2]])),
+    section(SECTION.MEMORY, vec([[0x00, 0x01]])),
+    section(SECTION.CODE, vec([body([], [0x0b])])),
+  );
+  const out = instrumentMemory(input);
+  const sections = readSections(out.bytes);
+  const type = sections.find((s) => s.id === SECTION.TYPE);
+  const fn = sections.find((s) => s.id === SECTION.FUNCTION);
+  assert.ok(type && fn);
+  // One more entry, appended verbatim after the original ones...
+  assert.deepEqual([...out.bytes.subarray(type.contentStart, type.end)], [0x03, ...recGroup, ...funcType([], []), ...funcType([I32], [I32])]);
+  // ...and it is type 3, not the identical-looking member of the rec group (type 1).
+  assert.deepEqual([...out.bytes.subarray(fn.contentStart, fn.end)], [0x02, 0x02, 0x03]);
+  throwsRewrite(() => instrumentMemory(module(section(SECTION.TYPE, [0x01, 0x5d, 0x00]), section(SECTION.MEMORY, vec([[0x00, 0x01]])))), 'unsupported', /unknown type form 0x5d/);
+});
+
 test('a non-canonical memory index encoding of memory 0 is still replaced', () => {
   const input = module(
     section(SECTION.TYPE, vec([funcType([], [I32])])),
