@@ -267,10 +267,13 @@ class Connection {
     if (!keepAlive) headers.push(['Connection', 'close']);
     else if (head.minorVersion === 0) headers.push(['Connection', 'keep-alive']);
 
-    await writeBytes(this.socket, formatResponseHead(response.status, response.statusText, headers));
+    const responseHead = formatResponseHead(response.status, response.statusText, headers);
     if (!noBody && !headRequest && response.body instanceof Uint8Array && response.body.length > 0) {
-      await writeBytes(this.socket, response.body);
-    } else if (streamed) {
+      await writeBytes(this.socket, responseHead, response.body);
+    } else {
+      await writeBytes(this.socket, responseHead);
+    }
+    if (streamed) {
       const stream = response.body as AsyncIterable<Uint8Array>;
       if (noBody || headRequest) controller.abort();
       else if (!(await this.writeStream(stream, head.minorVersion === 1, controller))) return false;
