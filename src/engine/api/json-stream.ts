@@ -60,17 +60,20 @@ export function progressStream(
   const start = (): void => {
     if (started) return;
     started = true;
-    run(sink).then(
-      () => queue.close(),
-      (error: unknown) => {
-        if (!wrote && options.errors === 'http-before-output') {
-          queue.fail(error);
-        } else {
-          queue.push(progressChunk(progressError(error)));
-          queue.close();
-        }
-      },
-    );
+    // Deferred so that a synchronous throw is reported like a rejection.
+    Promise.resolve()
+      .then(() => run(sink))
+      .then(
+        () => queue.close(),
+        (error: unknown) => {
+          if (!wrote && options.errors === 'http-before-output') {
+            queue.fail(error);
+          } else {
+            queue.push(progressChunk(progressError(error)));
+            queue.close();
+          }
+        },
+      );
   };
   return {
     [Symbol.asyncIterator]() {

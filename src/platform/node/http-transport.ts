@@ -408,7 +408,10 @@ export class HttpTransport {
       const connection = new Connection(socket, this.handler, this.options);
       this.connections.add(connection);
       void connection.closed.then(() => this.connections.delete(connection));
-      void connection.serve();
+      connection.serve().catch((error: unknown) => {
+        this.options.logError('HTTP connection failed', error);
+        socket.destroy();
+      });
     });
     return server;
   }
