@@ -311,6 +311,11 @@ test('malformed requests get a 400 and the connection is closed', { timeout: 20_
   client.write('GET /_ping HTTP/2.0\r\n\r\n');
   assert.match((await client.head()).statusLine, /^HTTP\/1\.1 505 /);
   client.close();
+  // A head larger than 1 MiB is refused without buffering it all.
+  const huge = new RawClient();
+  huge.write(`GET /_ping HTTP/1.1\r\nX-Big: ${'a'.repeat(1100 * 1024)}`);
+  assert.match((await huge.head()).statusLine, /^HTTP\/1\.1 431 /);
+  huge.close();
 });
 
 test('the unix socket is created with mode 0660; stale sockets are replaced, live ones and other files refused', { timeout: 20_000 }, async () => {
