@@ -1,0 +1,86 @@
+/**
+ * Runs Drydock's sh (wasm/bin/sh.wasm) inside the real kernel, in a sandbox
+ * whose /bin holds sh, the busybox multicall binary with one symlink per
+ * applet when wasm/bin/busybox.wasm exists, and a few test programs.
+ * Shared by test/userland-sh*.test.ts and bench/sh.bench.ts.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Kernel } from '../../../src/kernel/kernel.ts';
+import { MemFs } from '../../../src/unionfs/memfs/memfs.ts';
+import { MountNamespace } from '../../../src/unionfs/vfs/mount-namespace.ts';
+import { ROOT } from '../../../src/unionfs/vfs/credentials.ts';
+import { HostFs } from '../../../src/platform/node/index.ts';
+import type { HostInput } from '../../../src/platform/types.ts';
+import { CaptureOutput, FixedInput } from '../../helpers/kernel-harness.ts';
+import { HostInputDescription, HostOutputDescription } from '../../../src/kernel/fd/host-stream.ts';
+import type { RunResult } from '../../helpers/kernel-harness.ts';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+export const SH_WASM = join(root, 'wasm/bin/sh.wasm');
+export const BUSYBOX_WASM = join(root, 'wasm/bin/busybox.wasm');
+const PROGRAMS = join(root, 'test/programs/bin');
+
+/** Applets linked into /bin when the busybox binary exists (those it does not have fail with its own error). */
+export const APPLETS = ['cat', 'echo', 'printf', 'wc', 'head', 'tail', 'sort', 'uniq', 'tr', 'cut', 'grep', 'sed', 'ls', 'mkdir', 'rm', 'cp', 'mv', 'touch', 'env', 'printenv', 'sleep', 'true', 'false', 'pwd', 'id', 'uname', 'hostname', 'tee', 'yes', 'seq', 'basename', 'dirname', 'kill', 'expr', 'od', 'xargs', 'find', 'date'];
+
+/**
+ * A host directory laid out as the sandbox's /bin: sh, busybox + applet
+ * symlinks (if built), and the wasi-* test programs under their own names.
+ */
+export function makeBinDir(): { dir: string; cleanup: () => void; busybox: boolean } {
+  const dir = mkdtempSync(join(tmpdir(), 'drydock-sh-bin-'));
+  copyFileSync(SH_WASM, join(dir, 'sh'));
+  const busybox = existsSync(BUSYBOX_WASM);
+  if (busybox) {
+    copyFileSync(BUSYBOX_WASM, join(dir, 'busybox'));
+    for (const applet of APPLETS) symlinkSync('busybox', join(dir, applet));
+  }
+  for (const name of ['wasi-cat', 'wasi-wc', 'wasi-gen', 'wasi-exit', 'wasi-args-env', 'wasi-spin', 'sig']) {
+    const file = join(PROGRAMS, `${name}.wasm`);
+    if (existsSync(file)) copyFileSync(file, join(dir, name));
+  }
+  return { dir, busybox, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A namespace: in-memory root with /bin (read-only host dir), /tmp, /dev (empty), /etc, /root, /work. */
+export function shSandbox(binDir: string): MountNamespace {
+  const mounts = new MountNamespace(new MemFs());
+  const r = mounts.root();
+  for (const dir of ['/bin', '/tmp', '/etc', '/root', '/work', '/dev']) {
+    mounts.create(r, dir, 'dir', { mode: dir === '/tmp' ? 0o1777 : 0o755, uid: 0, gid: 0 }, ROOT);
+  }
+  mounts.mount('/bin', new HostFs(binDir, true), { readOnly: true });
+  return mounts;
+}
+
+export interface ShOptions {
+  stdin?: HostInput;
+  env?: string[];
+  cwd?: string;
+  mounts?: MountNamespace;
+  argv0?: string;
+}
+
+/** Runs `sh ARGS...` (argv[0] "sh") and collects its output. */
+export async function runSh(kernel: Kernel, binDir: string, args: string[], options: ShOptions = {}): Promise<RunResult> {
+  const mounts = options.mounts ?? shSandbox(binDir);
+  const stdout = new CaptureOutput();
+  const stderr = new CaptureOutput();
+  const proc = await kernel.spawn({
+    path: '/bin/sh',
+    args: [options.argv0 ?? 'sh', ...args],
+    env: options.env ?? ['PATH=/bin', 'HOME=/root'],
+    mounts,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    stdio: [new HostInputDescription(options.stdin ?? new FixedInput('')), new HostOutputDescription(stdout), new HostOutputDescription(stderr)],
+  });
+  const exit = await proc.exited;
+  return { exit, stdout: stdout.text(), stderr: stderr.text(), proc };
+}
+
+export function ensureDir(path: string): void {
+  mkdirSync(path, { recursive: true });
+}
