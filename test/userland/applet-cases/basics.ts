@@ -1,0 +1,31 @@
+/** echo, printf, true/false, basename/dirname, seq, and other argument-only applets. */
+import type { AppletCase } from './harness.ts';
+
+export const cases: AppletCase[] = [
+  { cmd: ['echo', 'hello', 'world'] },
+  { cmd: ['echo', '-n', 'no newline'] },
+  { cmd: ['echo', '-e', 'a\\tb\\101\\0101\\x41\\c zz'] },
+  { cmd: ['echo', '-e', 'x\\qy\\\\z'] },
+  { cmd: ['echo', '-nx', 'a'] },
+  { cmd: ['echo', '--', 'a'] },
+  { cmd: ['echo'] },
+  { cmd: ['printf', '%s-%d-%5.2f|%x|%o|%c|%b\\n', 'a', '42', '3.14159', '255', '8', 'xyz', 'q\\tw'] },
+  { cmd: ['printf', '%d\\n', 'abc'] },
+  { cmd: ['printf', '%s %s\\n', 'a', 'b', 'c'] },
+  { cmd: ['printf', '%5s|%-5s|%.3s|%*d|\\n', 'ab', 'cd', 'abcdef', '5', '3'] },
+  { cmd: ['printf', '%d %d %i %u\\n', '0x1f', "'A", '-3', '7'] },
+  { cmd: ['printf', '%q\\n', 'a'] },
+  { cmd: ['printf', '%d\\n', '3.5'] },
+  { cmd: ['printf', 'a\\cb'] },
+  { cmd: ['printf'] },
+  { cmd: ['true', 'ignored'] },
+  { cmd: ['false'] },
+  { cmd: ['basename', '/a/b/c.txt', '.txt'] },
+  { cmd: ['basename', '/a/b/'] },
+  { cmd: ['basename', '/'] },
+  { cmd: ['basename'] },
+  { cmd: ['dirname', '/a/b/c'] },
+  { cmd: ['dirname', 'a'] },
+  { cmd: ['dirname', '//a'] },
+  { cmd: ['dirname', 'a/b//'] },
+];

@@ -1,0 +1,11 @@
+/** Every differential applet case, by group (each group is a file in this directory). */
+import type { AppletCase } from './harness.ts';
+import { cases as basics } from './basics.ts';
+import { cases as text } from './text.ts';
+import { cases as files } from './files.ts';
+
+export const CASE_GROUPS: Readonly<Record<string, readonly AppletCase[]>> = {
+  basics,
+  text,
+  files,
+};
