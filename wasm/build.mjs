@@ -10,7 +10,9 @@
  *                                  if any committed binary differs from its source
  *   node wasm/build.mjs NAME...    only these programs (or test programs)
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -35,6 +37,7 @@ const COMMON_CFLAGS = [
   '-D_GNU_SOURCE',
 ];
 const COMMON_LDFLAGS = ['-s', '-Wl,--gc-sections', '-lwasi-emulated-process-clocks'];
+const run = promisify(execFile);
 
 function libdrydockSources() {
   const dir = 'wasm/lib/drydock';
@@ -120,20 +123,37 @@ export function allTargets() {
   return targets;
 }
 
-function build(target, outPath) {
+/**
+ * Compiles each source to an object with -O2, then links without -O: given
+ * -O at link time, clang runs binaryen's wasm-opt when it finds one on PATH,
+ * which would make the output depend on whether binaryen is installed (and
+ * binaryen 108 cannot parse exception handling, which setjmp/longjmp uses).
+ */
+async function build(target, outPath) {
   mkdirSync(dirname(join(root, outPath)), { recursive: true });
-  const args = [
-    ...COMMON_CFLAGS,
-    `--sysroot=${relative(root, sysroot)}`,
-    ...target.cflags,
-    '-o',
-    outPath,
-    ...target.sources,
-    ...(target.libdrydock ? libdrydockSources() : []),
-    ...COMMON_LDFLAGS,
-    ...target.ldflags,
-  ];
-  execFileSync(clang, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  const objDir = mkdtempSync(join(tmpdir(), `drydock-wasm-${target.name}-`));
+  try {
+    const sources = [...target.sources, ...(target.libdrydock ? libdrydockSources() : [])];
+    const objects = sources.map((source, i) => join(objDir, `${i}-${source.replace(/[^A-Za-z0-9.]/g, '_')}.o`));
+    const cflags = [...COMMON_CFLAGS, `--sysroot=${relative(root, sysroot)}`, ...target.cflags];
+    await inParallel(sources.map((source, i) => () => run(clang, [...cflags, '-c', '-o', objects[i], source], { cwd: root })));
+    await run(clang, ['--target=wasm32-wasi', `--sysroot=${relative(root, sysroot)}`, ...target.cflags.filter((f) => !f.startsWith('-O')), '-o', outPath, ...objects, ...COMMON_LDFLAGS, ...target.ldflags], { cwd: root });
+  } catch (error) {
+    process.stderr.write(error.stderr ?? '');
+    throw new Error(`building ${target.name} failed`);
+  } finally {
+    rmSync(objDir, { recursive: true, force: true });
+  }
+}
+
+async function inParallel(jobs) {
+  const width = Math.max(1, availableParallelism());
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < jobs.length) await jobs[next++]();
+    }),
+  );
 }
 
 function upToDate(target) {
@@ -144,7 +164,7 @@ function upToDate(target) {
   return inputs.every((input) => statSync(join(root, input)).mtimeMs <= built);
 }
 
-function main() {
+async function main() {
   const argv = process.argv.slice(2);
   const force = argv.includes('--force');
   const check = argv.includes('--check');
@@ -158,7 +178,7 @@ function main() {
     try {
       for (const target of targets) {
         const fresh = join(scratch, target.out);
-        build(target, relative(root, fresh));
+        await build(target, relative(root, fresh));
         const committed = join(root, target.out);
         if (!existsSync(committed) || !readFileSync(committed).equals(readFileSync(fresh))) differing.push(target.out);
       }
@@ -175,11 +195,14 @@ function main() {
   let built = 0;
   for (const target of targets) {
     if (!force && upToDate(target)) continue;
-    build(target, target.out);
+    await build(target, target.out);
     built++;
     console.log(`wasm: built ${target.out}`);
   }
   if (built === 0) console.log('wasm: everything is up to date');
 }
 
-main();
+main().catch((error) => {
+  console.error(`wasm: ${error.message}`);
+  process.exit(1);
+});
