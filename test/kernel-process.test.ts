@@ -135,3 +135,26 @@ test('processes in different sandboxes do not see each other', async () => {
   assert.match(a.stdout, /^pid=1 ppid=0 /);
   assert.match(b.stdout, /^pid=1 ppid=0 /);
 });
+
+test('growing past the memory limit is an OOM kill (137); under the limit the program finishes', async () => {
+  const tight = new ResourceGroup('tight', { memory: 32 * 1024 * 1024 });
+  const killed = await run(kernel, '/bin/wasi-memhog.wasm', ['64'], { group: tight });
+  assert.equal(killed.exit.exitCode, 137);
+  assert.equal(killed.exit.oomKilled, true);
+  assert.equal(killed.exit.signal, SIG.KILL);
+  assert.equal(killed.stdout, '16 MiB\n');
+  const roomy = new ResourceGroup('roomy', { memory: 256 * 1024 * 1024 });
+  const fine = await run(kernel, '/bin/wasi-memhog.wasm', ['64'], { group: roomy });
+  assert.equal(fine.exit.exitCode, 0);
+  assert.equal(fine.stdout, '16 MiB\n32 MiB\n48 MiB\n64 MiB\ndone\n');
+});
+
+test('a second start of the same program does not compile it again', async () => {
+  const before = kernel.modules.compiles;
+  await run(kernel, '/bin/wasi-exit.wasm', ['0']);
+  const once = kernel.modules.compiles;
+  await run(kernel, '/bin/wasi-exit.wasm', ['0']);
+  await run(kernel, '/bin/wasi-exit.wasm', ['0']);
+  assert.ok(once - before <= 1);
+  assert.equal(kernel.modules.compiles, once);
+});

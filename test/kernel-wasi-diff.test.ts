@@ -53,7 +53,7 @@ function onNodeWasi(program: string, args: string[], env: Record<string, string>
     env,
     preopens: dir ? { '/sandbox': dir } : {},
   };
-  const r = spawnSync(process.execPath, ['--no-warnings', RUNNER, JSON.stringify(config)], { input: stdin, encoding: 'latin1' });
+  const r = spawnSync(process.execPath, ['--no-warnings', '--no-turbo-fast-api-calls', RUNNER, JSON.stringify(config)], { input: stdin, encoding: 'latin1' });
   return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1, tree: dir ? tree(dir) : [] };
 }
 

@@ -17,7 +17,6 @@ import { TERMIOS } from '../kernel/abi/linux.ts';
 import { MemFs } from '../unionfs/memfs/memfs.ts';
 import { MountNamespace } from '../unionfs/vfs/mount-namespace.ts';
 import { HostFs, NodeHostInput, NodeHostOutput, nodeKernelPlatform } from '../platform/node/index.ts';
-import { createKernelInstrumenter } from './instrumenter.ts';
 
 const EXIT_USAGE = 125;
 
@@ -131,7 +130,7 @@ async function runWasm(options: RunOptions): Promise<number> {
     preopens.push({ name: dir.guest, path: at });
   }
 
-  const kernel = new Kernel({ ...nodeKernelPlatform(), instrument: createKernelInstrumenter(), warmWorkers: 0 });
+  const kernel = new Kernel({ ...nodeKernelPlatform(), warmWorkers: 0 });
   const terminal = process.stdout.isTTY ? new TtyState() : null;
   if (terminal) {
     terminal.rows = process.stdout.rows ?? 24;

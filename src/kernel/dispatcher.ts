@@ -43,7 +43,13 @@ export async function serveSyscalls(kernel: Kernel, proc: Process): Promise<void
       let result: number;
       try {
         const handler = SYSCALLS[op];
-        const value: SyscallResult = handler ? handler.handler(ctx) : Errno.ENOSYS;
+        kernel.current = proc;
+        let value: SyscallResult;
+        try {
+          value = handler ? handler.handler(ctx) : Errno.ENOSYS;
+        } finally {
+          kernel.current = null;
+        }
         result = isPromise(value) ? await value : value;
       } catch (error) {
         if (error instanceof ProcessGone) result = Errno.SUCCESS;

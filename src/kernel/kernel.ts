@@ -4,8 +4,9 @@ import type { WorkerHost } from '../platform/types.ts';
 import { SIG, defaultAction, exitCodeOf, exitedStatus, signaledStatus } from './abi/linux.ts';
 import { RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING } from './abi/wasi.ts';
 import { KernelChannel, createChannelBuffer } from './channel/channel.ts';
-import { ModuleCache, noInstrumentation } from './exec/module-cache.ts';
+import { ModuleCache } from './exec/module-cache.ts';
 import type { Instrumenter } from './exec/module-cache.ts';
+import { instrumentMemory, planMemory } from './exec/memory-limit.ts';
 import { resolveProgram } from './exec/program-loader.ts';
 import type { ResolvedProgram } from './exec/program-loader.ts';
 import type { FileDescription } from './fd/description.ts';
@@ -22,6 +23,7 @@ import { Process } from './proc/process.ts';
 import { ResourceGroup } from './proc/resource-group.ts';
 import { DISPOSITION, SignalState, sigbit } from './proc/signals.ts';
 import { WorkerPool } from './worker-pool.ts';
+import type { ProcfsHost } from './fs/procfs.ts';
 import type { PooledWorker } from './worker-pool.ts';
 
 export interface KernelOptions {
@@ -30,12 +32,14 @@ export interface KernelOptions {
   readonly yieldToEventLoop: () => Promise<void>;
   /** Idle process workers kept warm (default 1). */
   readonly warmWorkers?: number;
-  /** Rewrites modules for memory limits (default: none; see exec/memory-limit.ts). */
+  /** Rewrites modules before compiling them (default: instrumentMemory, which enforces memory limits). */
   readonly instrument?: Instrumenter;
   /** Hostname of the root UTS namespace. */
   readonly hostname?: string;
-  /** Called after every syscall (strace-like debugging; see `drydock wasm run --strace`). */
+  /** Called after every syscall (strace-like debugging). */
   readonly trace?: SyscallTracer;
+  /** Memory shown as MemTotal in /proc/meminfo when a container has no limit (default 4 GiB). */
+  readonly memoryTotal?: number;
 }
 
 export type SyscallTracer = (pid: number, name: string, result: number) => void;
@@ -93,8 +97,12 @@ export interface ChildSpec {
  * null means "from the host" (the engine, the CLI), which is outside every
  * container's PID namespace.
  */
-export class Kernel {
+export class Kernel implements ProcfsHost {
   readonly rootPidns = new PidNamespace(null);
+  /** The process whose syscall handler is running synchronously (Linux's `current`); see dispatcher.ts. */
+  current: Process | null = null;
+  readonly bootTimeMs = Date.now();
+  readonly memoryTotal: number;
   readonly rootUts: UtsNamespace;
   /** Every process with a global PID (running or zombie). */
   readonly processes = new Map<number, Process>();
@@ -107,10 +115,11 @@ export class Kernel {
 
   constructor(options: KernelOptions) {
     this.rootUts = new UtsNamespace(options.hostname ?? 'drydock');
-    this.modules = new ModuleCache(options.instrument ?? noInstrumentation);
+    this.modules = new ModuleCache(options.instrument ?? instrumentMemory);
     this.pool = new WorkerPool(options.workerHost, options.warmWorkers ?? 1);
     this.yieldToEventLoop = options.yieldToEventLoop;
     this.trace = options.trace ?? null;
+    this.memoryTotal = options.memoryTotal ?? 4 * 1024 ** 3;
     this.pool.prewarm();
   }
 
@@ -321,17 +330,13 @@ export class Kernel {
   }
 
   private post(proc: Process, program: ResolvedProgram): void {
-    const limit = proc.group.memoryLimit;
     let memory: StartMessage['memory'] = null;
     if (program.loaded.memory) {
-      const declared = program.loaded.memory.maximum ?? 65536;
-      const allowed = limit === null ? 65536 : Math.floor(limit / 65536);
-      const maximum = Math.min(declared, allowed);
-      if (program.loaded.memory.initial > maximum) {
+      memory = planMemory(program.loaded.memory, proc.group.memoryLimit);
+      if (memory === null) {
         this.exit(proc, { status: signaledStatus(SIG.KILL), oomKilled: true, error: 'out of memory at start' });
         return;
       }
-      memory = { initial: program.loaded.memory.initial, maximum };
     }
     const hints: [number, number][] = [];
     for (const [fd, entry] of proc.fds) {

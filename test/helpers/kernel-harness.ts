@@ -9,7 +9,6 @@ import { MountNamespace } from '../../src/unionfs/vfs/mount-namespace.ts';
 import { ROOT } from '../../src/unionfs/vfs/credentials.ts';
 import { HostFs, nodeKernelPlatform } from '../../src/platform/node/index.ts';
 import type { HostInput, HostOutput } from '../../src/platform/types.ts';
-import { createKernelInstrumenter } from '../../src/cli/instrumenter.ts';
 
 export const PROGRAMS = fileURLToPath(new URL('../programs/bin', import.meta.url));
 export const SHIPPED = fileURLToPath(new URL('../../wasm/bin', import.meta.url));
@@ -51,7 +50,6 @@ export class FixedInput implements HostInput {
 export function newKernel(options: { warmWorkers?: number; trace?: boolean } = {}): Kernel {
   return new Kernel({
     ...nodeKernelPlatform(),
-    instrument: createKernelInstrumenter(),
     warmWorkers: options.warmWorkers ?? 1,
     ...(options.trace || process.env.DRYDOCK_STRACE ? { trace: (pid, name, result) => console.error(`[${pid}] ${name} = ${result}`) } : {}),
   });

@@ -77,9 +77,18 @@ export class RandomDevice extends CharDevice {
   }
 }
 
-/** Opens the device with number `rdev`; ENXIO for devices the kernel does not have. */
-export function openDevice(rdev: number): FileDescription {
+/**
+ * Opens the device with number `rdev` for a process whose fds 0-2 are
+ * `stdio` (/dev/tty is the terminal among them); ENXIO for devices the
+ * kernel does not have, or /dev/tty without a terminal.
+ */
+export function openDevice(rdev: number, stdio: readonly (FileDescription | undefined)[] = []): FileDescription {
   switch (rdev) {
+    case DEV.TTY: {
+      const terminal = stdio.find((d) => d?.tty);
+      if (!terminal) return fail(Errno.ENXIO);
+      return terminal;
+    }
     case DEV.NULL:
       return new NullDevice();
     case DEV.ZERO:

@@ -5,7 +5,7 @@ import { MAY_READ, MAY_WRITE, permits } from '../../unionfs/vfs/credentials.ts';
 import type { Location } from '../../unionfs/vfs/mount-namespace.ts';
 import { joinPath } from '../../unionfs/vfs/mount-namespace.ts';
 import { LOOKUP_SYMLINK_FOLLOW, OFLAGS, RIGHTS, RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING, RIGHTS_REGULAR_FILE } from '../abi/wasi.ts';
-import type { FileDescription } from '../fd/description.ts';
+import { FileDescription } from '../fd/description.ts';
 import { openDevice } from '../fd/devices.ts';
 import { openFifo } from '../fd/fifo.ts';
 import { hintFor } from '../fd/hints.ts';
@@ -65,6 +65,7 @@ export function openPath(proc: Process, dir: Location, path: string, req: OpenRe
     loc = mounts.resolve(dir, path, { follow: req.follow, creds });
   }
   const inode = loc.inode;
+  if (inode.kind === 'symlink' && inode.magic instanceof FileDescription) return reopen(inode.magic, req);
   if (inode.kind === 'symlink') fail(Errno.ELOOP);
   if (req.directory && inode.kind !== 'dir') fail(Errno.ENOTDIR);
   if (inode.kind === 'dir' && (req.writable || req.truncate)) fail(Errno.EISDIR);
@@ -76,7 +77,7 @@ export function openPath(proc: Process, dir: Location, path: string, req: OpenRe
   if ((req.writable || req.truncate) && (loc.mount.readOnly || inode.fs.readOnly) && inode.kind === 'file') fail(Errno.EROFS);
   switch (inode.kind) {
     case 'chardev':
-      return openDevice(inode.stat().rdev);
+      return openDevice(inode.stat().rdev, [0, 1, 2].map((fd) => (proc.fds.has(fd) ? proc.fds.get(fd).description : undefined)));
     case 'fifo':
       return openFifo(inode, req.readable, req.writable);
     case 'socket':
@@ -87,6 +88,19 @@ export function openPath(proc: Process, dir: Location, path: string, req: OpenRe
   }
   if (req.truncate && inode.kind === 'file' && !created) inode.setAttr({ size: 0 });
   return new InodeDescription(loc, req.readable, req.writable);
+}
+
+/**
+ * Opening /proc/PID/fd/N (and so /dev/stdout and friends): a regular file is
+ * opened afresh (own offset), anything else (a pipe, a terminal) is shared, as
+ * Linux does.
+ */
+function reopen(target: FileDescription, req: OpenRequest): FileDescription {
+  if (target instanceof InodeDescription) {
+    if (req.writable && !target.writable && !target.readable) fail(Errno.EACCES);
+    return new InodeDescription(target.location, req.readable, req.writable);
+  }
+  return target;
 }
 
 function follows(flags: number): boolean {

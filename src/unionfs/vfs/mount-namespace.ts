@@ -158,6 +158,10 @@ export class MountNamespace {
       if (name.length > NAME_MAX) fail(Errno.ENAMETOOLONG);
       const next = this.child(cur, name);
       if (!next) fail(Errno.ENOENT);
+      if (next.inode.kind === 'symlink' && next.inode.magic && queue.length === 0) {
+        cur = next;
+        continue;
+      }
       if (next.inode.kind === 'symlink' && (queue.length > 0 || followFinal)) {
         if (++symlinks > MAX_SYMLINKS) fail(Errno.ELOOP);
         const target = next.inode.readlink();

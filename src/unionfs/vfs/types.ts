@@ -100,6 +100,15 @@ export interface Inode {
 
   /** Symlinks: the target. */
   readlink(): string;
+
+  /**
+   * Symlinks only, optional: a "magic link" (Linux's /proc/PID/fd/N) that
+   * designates an open object rather than a path. When it is the last
+   * component of a path being followed, the walker stops on the link itself
+   * and the kernel opens the object (`magic`); elsewhere it is followed by
+   * its text like any symlink.
+   */
+  readonly magic?: object;
 }
 
 export interface StatFs {
