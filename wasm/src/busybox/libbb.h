@@ -202,12 +202,21 @@ enum {
   FILEUTILS_IGNORE_CHMOD_ERR = 1 << 12,
   FILEUTILS_NO_CLOBBER = 1 << 13,
 };
+/* Reads a y/n answer from stdin: 1 for yes. */
+int bb_ask_y_confirmation(void);
 /* cp's core: copies source to dest; returns 0 on success, -1 on failure (messages printed). */
 int copy_file(const char *source, const char *dest, int flags);
 /* rm's core: returns 0 on success, -1 on failure (messages printed). */
 int remove_file(const char *path, int flags);
 /* mkdir -p: creates path and its parents with `mode` (-1: default); 0 on success, -1 with a message. */
 int bb_make_directory(char *path, long mode, int parents);
+
+/* ---------------------------------------------------------------- dates (datestr.c) */
+
+/* Parses BusyBox's `date -d` / `touch -d` formats into *tm (pre-filled with now); dies with "invalid date 'S'". */
+void parse_datestr(const char *s, struct tm *tm);
+/* timegm(tm), dying with "invalid date 'S'" when it cannot be represented. */
+time_t validate_tm_time(const char *s, struct tm *tm);
 
 /* ---------------------------------------------------------------- formatting */
 
