@@ -245,10 +245,8 @@ static arith_t binary(ar_t *a, int level) {
     if (!len) return l;
     a->s += len;
     if (op == 'o' || op == 'a') {
-      int skip = op == 'o' ? l != 0 : l == 0;
-      if (skip) a->noeval++;
+      /* busybox evaluates both sides (side effects and errors included) */
       arith_t r = binary(a, level + 1);
-      if (skip) a->noeval--;
       l = op == 'o' ? (l || r) : (l && r);
       continue;
     }
@@ -290,15 +288,11 @@ static arith_t ternary(ar_t *a) {
   skip_ws(a);
   if (*a->s != '?') return c;
   a->s++;
-  if (!c) a->noeval++;
   arith_t t = assign_expr(a);
-  if (!c) a->noeval--;
   skip_ws(a);
   if (*a->s != ':') return fail(a, "arithmetic syntax error");
   a->s++;
-  if (c) a->noeval++;
   arith_t f = ternary(a);
-  if (c) a->noeval--;
   return c ? t : f;
 }
 

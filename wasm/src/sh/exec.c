@@ -490,31 +490,66 @@ typedef struct tempvar {
   int existed;
 } tempvar_t;
 
-/* Prefix assignments of a regular builtin or function: set now, restored later. */
-static tempvar_t *temp_assign(char **assigns, int n) {
-  if (n == 0) return NULL;
-  tempvar_t *t = xzalloc(sizeof *t * (size_t)n);
-  for (int i = 0; i < n; i++) {
-    const char *eq = strchr(assigns[i], '=');
-    t[i].name = xstrndup(assigns[i], (size_t)(eq - assigns[i]));
-    var_t *v = var_lookup(t[i].name);
-    if (v) {
-      t[i].existed = 1;
-      t[i].flags = v->flags;
-      t[i].value = v->value ? xstrdup(v->value) : NULL;
-    }
-    var_set(t[i].name, eq + 1, V_EXPORT);
-    if (g_exc) {
-      /* readonly: restore what was set so far */
-      for (int j = i; j >= 0; j--) free(t[j].name), free(t[j].value);
-      free(t);
-      return NULL;
-    }
+typedef struct temps {
+  tempvar_t *v;
+  int n, cap;
+} temps_t;
+
+/* Sets one prefix assignment temporarily (exported), remembering the old value. */
+static int temp_set(temps_t *t, const char *assign) {
+  const char *eq = strchr(assign, '=');
+  if (t->n == t->cap) {
+    t->cap = t->cap ? t->cap * 2 : 4;
+    t->v = xrealloc(t->v, sizeof(tempvar_t) * (size_t)t->cap);
   }
-  return t;
+  tempvar_t *tv = &t->v[t->n];
+  memset(tv, 0, sizeof *tv);
+  tv->name = xstrndup(assign, (size_t)(eq - assign));
+  var_t *v = var_lookup(tv->name);
+  if (v) {
+    tv->existed = 1;
+    tv->flags = v->flags;
+    tv->value = v->value ? xstrdup(v->value) : NULL;
+  }
+  if (var_set(tv->name, eq + 1, V_EXPORT) < 0) {
+    free(tv->name);
+    free(tv->value);
+    return -1;
+  }
+  t->n++;
+  return 0;
 }
 
-static void temp_restore(tempvar_t *t, int n) {
+/*
+ * Expands and applies a command's prefix assignments in order (each one
+ * sees the previous ones): permanently, or temporarily into *temps.
+ * The "NAME=value" strings (for xtrace) go to *out. Returns -1 on error.
+ */
+static int do_assigns(node_t *n, temps_t *temps, char ***out, int *count) {
+  int total = 0;
+  for (word_t *w = n->u.cmd.assigns; w; w = w->next) total++;
+  char **list = stalloc(sizeof(char *) * (size_t)(total + 1));
+  int k = 0;
+  for (word_t *w = n->u.cmd.assigns; w; w = w->next) {
+    const char *eq = strchr(w->text, '=');
+    char *v = expand_string(eq + 1, EXP_TILDE | EXP_ASSIGN);
+    if (!v) return -1;
+    size_t nl = (size_t)(eq - w->text);
+    char *a = stalloc(nl + strlen(v) + 2);
+    memcpy(a, w->text, nl + 1);
+    strcpy(a + nl + 1, v);
+    list[k++] = a;
+    if (temps ? temp_set(temps, a) < 0 : var_set_assignment(a, 0) < 0) return -1;
+  }
+  list[k] = NULL;
+  *out = list;
+  *count = k;
+  return 0;
+}
+
+static void temp_restore(temps_t *temps) {
+  tempvar_t *t = temps->v;
+  int n = temps->n;
   if (!t) return;
   for (int i = n - 1; i >= 0; i--) {
     var_t *v = var_lookup(t[i].name);
@@ -528,6 +563,8 @@ static void temp_restore(tempvar_t *t, int n) {
     free(t[i].name);
   }
   free(t);
+  temps->v = NULL;
+  temps->n = temps->cap = 0;
 }
 
 static int call_function(func_t *f, int argc, char **argv, int flags) {
@@ -586,25 +623,6 @@ static int eval_simple(node_t *n, int flags) {
     streset(&mark);
     return g_status = g_exc ? g_status : 1;
   }
-  int nassigns = 0;
-  for (word_t *w = n->u.cmd.assigns; w; w = w->next) nassigns++;
-  char **assigns = stalloc(sizeof(char *) * (size_t)(nassigns + 1));
-  int k = 0;
-  for (word_t *w = n->u.cmd.assigns; w; w = w->next) {
-    const char *eq = strchr(w->text, '=');
-    char *v = expand_string(eq + 1, EXP_TILDE | EXP_ASSIGN);
-    if (!v) {
-      streset(&mark);
-      return g_status;
-    }
-    size_t nl = (size_t)(eq - w->text);
-    char *a = stalloc(nl + strlen(v) + 2);
-    memcpy(a, w->text, nl + 1);
-    strcpy(a + nl + 1, v);
-    assigns[k++] = a;
-  }
-  assigns[k] = NULL;
-
   /* `command` prefix: skip functions */
   int no_functions = 0;
   while (argc > 1 && strcmp(argv[0], "command") == 0 && argv[1][0] != '-') {
@@ -618,16 +636,24 @@ static int eval_simple(node_t *n, int flags) {
     no_functions = 1;
   }
 
+  const char *name = argc ? argv[0] : NULL;
+  const builtin_t *bi = (!name || strchr(name, '/')) ? NULL : builtin_lookup(name);
+  func_t *fn = (!name || strchr(name, '/') || no_functions) ? NULL : func_lookup(name);
+  if (bi && (bi->flags & BI_SPECIAL)) fn = NULL;
+  int permanent = argc == 0 || (bi && (bi->flags & BI_SPECIAL));
+  temps_t temps = {0};
+  char **assigns;
+  int nassigns;
+  if (do_assigns(n, permanent ? NULL : &temps, &assigns, &nassigns) < 0) {
+    temp_restore(&temps);
+    streset(&mark);
+    return g_status;
+  }
   if (g_opt[OPT_x]) xtrace(assigns, nassigns, argv);
   int status = 0;
 
   if (argc == 0) {
     status = g_last_subst_status;
-    for (int i = 0; i < nassigns && !g_exc; i++) var_set_assignment(assigns[i], 0);
-    if (g_exc) {
-      streset(&mark);
-      return g_status;
-    }
     if (n->redirs) {
       if (redirect(n->redirs, 1) < 0) status = g_exc ? 2 : 1;
       redirect_pop();
@@ -636,27 +662,12 @@ static int eval_simple(node_t *n, int flags) {
     return g_status = status;
   }
 
-  const char *name = argv[0];
-  const builtin_t *bi = strchr(name, '/') ? NULL : builtin_lookup(name);
-  func_t *fn = (strchr(name, '/') || no_functions) ? NULL : func_lookup(name);
-  if (bi && (bi->flags & BI_SPECIAL)) fn = NULL;
-
   if (bi || fn) {
-    tempvar_t *temps = NULL;
-    if (bi && (bi->flags & BI_SPECIAL)) {
-      for (int i = 0; i < nassigns && !g_exc; i++) var_set_assignment(assigns[i], 0);
-    } else {
-      temps = temp_assign(assigns, nassigns);
-    }
-    if (g_exc) {
-      streset(&mark);
-      return g_status;
-    }
     int is_exec = bi && strcmp(bi->name, "exec") == 0;
     int save = !(is_exec);
     if (redirect(n->redirs, save) < 0) {
       if (save) redirect_pop();
-      temp_restore(temps, nassigns);
+      temp_restore(&temps);
       status = 1;
       if (bi && (bi->flags & BI_SPECIAL) && !g_interactive) {
         g_exc = EXC_ERROR;
@@ -671,7 +682,7 @@ static int eval_simple(node_t *n, int flags) {
     if (fn) status = call_function(fn, argc, argv, flags);
     else status = run_builtin_argv(bi, argc, argv);
     if (save) redirect_pop();
-    temp_restore(temps, nassigns);
+    temp_restore(&temps);
     streset(&mark);
     if (g_exc == EXC_EXIT) return g_status = g_exitstatus_pending;
     return g_status = status;
@@ -683,14 +694,15 @@ static int eval_simple(node_t *n, int flags) {
       streset(&mark);
       return g_status = 1;
     }
-    status = exec_replace(argv, assigns, nassigns);
+    status = exec_replace(argv, NULL, 0);
     streset(&mark);
     return g_status = status;
   }
   spawnio_t io;
   sio_init(&io);
-  pid_t pid = start_external(argv, assigns, nassigns, n->redirs, &io, &status);
+  pid_t pid = start_external(argv, NULL, 0, n->redirs, &io, &status);
   sio_done(&io);
+  temp_restore(&temps);
   if (pid > 0) {
     job_add(pid, 0);
     status = job_wait(pid);
@@ -719,25 +731,11 @@ static pid_t start_element(node_t *n, int in_fd, int out_fd, int bg, int *status
     }
     int internal = argc == 0 || (!strchr(argv[0], '/') && (builtin_lookup(argv[0]) || func_lookup(argv[0])));
     if (!internal) {
-      int nassigns = 0;
-      for (word_t *w = n->u.cmd.assigns; w; w = w->next) nassigns++;
-      char **assigns = stalloc(sizeof(char *) * (size_t)(nassigns + 1));
-      int k = 0, bad = 0;
-      for (word_t *w = n->u.cmd.assigns; w; w = w->next) {
-        const char *eq = strchr(w->text, '=');
-        char *v = expand_string(eq + 1, EXP_TILDE | EXP_ASSIGN);
-        if (!v) {
-          bad = 1;
-          break;
-        }
-        size_t nl = (size_t)(eq - w->text);
-        char *a = stalloc(nl + strlen(v) + 2);
-        memcpy(a, w->text, nl + 1);
-        strcpy(a + nl + 1, v);
-        assigns[k++] = a;
-      }
-      assigns[k] = NULL;
-      if (bad) {
+      temps_t temps = {0};
+      char **assigns;
+      int nassigns;
+      if (do_assigns(n, &temps, &assigns, &nassigns) < 0) {
+        temp_restore(&temps);
         if (g_exc == EXC_ERROR) g_exc = EXC_NONE;
         *status = 2;
         streset(&mark);
@@ -753,8 +751,9 @@ static pid_t start_element(node_t *n, int in_fd, int out_fd, int bg, int *status
         if (devnull >= 0) sio_dup(&io, devnull, 0);
       }
       if (out_fd >= 0) sio_dup(&io, out_fd, 1);
-      pid_t pid = start_external(argv, assigns, nassigns, n->redirs, &io, status);
+      pid_t pid = start_external(argv, NULL, 0, n->redirs, &io, status);
       sio_done(&io);
+      temp_restore(&temps);
       if (devnull >= 0) close(devnull);
       if (g_exc == EXC_ERROR) g_exc = EXC_NONE;
       streset(&mark);

@@ -443,7 +443,6 @@ static void param_expand(xctx_t *x, const char *s, size_t n, int q) {
   if (op == '/') {
     int all = 0, anchor = 0;
     if (wl && word[0] == '/') all = 1, word++, wl--;
-    else if (wl && (word[0] == '#' || word[0] == '%')) anchor = word[0], word++, wl--;
     /* split pattern/replacement at the first unquoted '/' */
     size_t k = 0;
     while (k < wl && word[k] != '/') {

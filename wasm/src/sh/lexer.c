@@ -299,6 +299,15 @@ void read_heredocs(parser_t *p) {
       while ((c = in_getc()) >= 0) {
         if (at_start && h->strip_tabs && c == '\t') continue;
         at_start = 0;
+        if (c == '\n' && !h->r->hd_quoted) {
+          /* an unquoted heredoc joins a line ending in an odd number of backslashes with the next */
+          size_t k = 0;
+          while (k < line.len && line.s[line.len - 1 - k] == '\\') k++;
+          if (k % 2 == 1) {
+            line.s[--line.len] = 0;
+            continue;
+          }
+        }
         sb_addc(&line, c);
         if (c == '\n') break;
       }

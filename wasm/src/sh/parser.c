@@ -109,26 +109,26 @@ static int trailing_redirs(parser_t *p, node_t *n) {
   return p->error ? -1 : 0;
 }
 
-/* A compound list that must not be empty. */
-static node_t *body(parser_t *p) {
+/* A compound list that must not be empty; at end of input, the error names what was expected next. */
+static node_t *body(parser_t *p, const char *next) {
   node_t *n = list(p, 0);
-  if (!n && !p->error) unexpected(p, NULL);
+  if (!n && !p->error) unexpected(p, peek(p) == T_EOF ? next : NULL);
   return n;
 }
 
 static node_t *if_clause(parser_t *p) {
   node_t *n = new_node(p, N_IF);
   consume(p); /* if / elif */
-  if (!(n->u.nif.cond = body(p))) return NULL;
+  if (!(n->u.nif.cond = body(p, "then"))) return NULL;
   if (expect_kw(p, "then") < 0) return NULL;
-  if (!(n->u.nif.then = body(p))) return NULL;
+  if (!(n->u.nif.then = body(p, "fi"))) return NULL;
   if (is_kw(p, "elif")) {
     n->u.nif.els = if_clause(p);
     return n->u.nif.els ? n : NULL;
   }
   if (is_kw(p, "else")) {
     consume(p);
-    if (!(n->u.nif.els = body(p))) return NULL;
+    if (!(n->u.nif.els = body(p, "fi"))) return NULL;
   }
   if (expect_kw(p, "fi") < 0) return NULL;
   return n;
@@ -137,9 +137,9 @@ static node_t *if_clause(parser_t *p) {
 static node_t *loop_clause(parser_t *p, int type) {
   node_t *n = new_node(p, type);
   consume(p);
-  if (!(n->u.loop.cond = body(p))) return NULL;
+  if (!(n->u.loop.cond = body(p, "do"))) return NULL;
   if (expect_kw(p, "do") < 0) return NULL;
-  if (!(n->u.loop.body = body(p))) return NULL;
+  if (!(n->u.loop.body = body(p, "done"))) return NULL;
   if (expect_kw(p, "done") < 0) return NULL;
   return n;
 }
@@ -175,7 +175,7 @@ static node_t *for_clause(parser_t *p) {
   }
   skip_newlines(p);
   if (expect_kw(p, "do") < 0) return NULL;
-  if (!(n->u.nfor.body = body(p))) return NULL;
+  if (!(n->u.nfor.body = body(p, "done"))) return NULL;
   if (expect_kw(p, "done") < 0) return NULL;
   return n;
 }
@@ -297,7 +297,7 @@ static node_t *command(parser_t *p) {
   if (t == T_LPAREN) {
     n = new_node(p, N_SUBSHELL);
     consume(p);
-    if (!(n->u.group.body = body(p))) return NULL;
+    if (!(n->u.group.body = body(p, ")"))) return NULL;
     if (peek(p) != T_RPAREN) {
       unexpected(p, ")");
       return NULL;
@@ -313,7 +313,7 @@ static node_t *command(parser_t *p) {
     else if (strcmp(w, "{") == 0) {
       n = new_node(p, N_BRACE);
       consume(p);
-      if (!(n->u.group.body = body(p))) return NULL;
+      if (!(n->u.group.body = body(p, "}"))) return NULL;
       if (expect_kw(p, "}") < 0) return NULL;
     } else if (at_list_end(p) || strcmp(w, "!") == 0 || strcmp(w, "in") == 0) {
       unexpected(p, NULL);
