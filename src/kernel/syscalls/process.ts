@@ -92,11 +92,13 @@ function spawn(ctx: SyscallContext): Promise<number> | number {
   const sigmask = ctx.w.u64();
   const sigdefault = ctx.w.u64();
   const cwdPath = ctx.text();
-  const fds = proc.fds.clone(true);
+  // As POSIX: file actions see the parent's fds (close-on-exec ones included), then the exec closes those still marked.
+  const fds = proc.fds.clone(false);
   try {
     const cwd = { loc: proc.cwd };
     if (flags & SPAWN.SETCWD && cwdPath !== '') cwd.loc = directoryAt(proc, proc.cwd, cwdPath);
     applyFileActions(ctx, fds, cwd);
+    fds.closeOnExec();
     return ctx.kernel
       .spawnChild(proc, {
         path,
