@@ -498,6 +498,7 @@ export class Kernel implements ProcfsHost {
   /** Takes the caught signals to hand to the guest now (clearing them from pending). */
   takeCaughtSignals(proc: Process): bigint {
     const deliverable = proc.signals.deliverable();
+    if (deliverable === 0n) return 0n;
     let caught = 0n;
     for (let sig = 1; sig <= 64; sig++) {
       const bit = sigbit(sig);

@@ -184,8 +184,10 @@ export class KernelChannel extends ChannelView {
     const ctl = this.ctl;
     ctl[CTL.RESULT] = result;
     ctl[CTL.FLAGS] = flags;
-    ctl[CTL.SIGLO] = Number(signals & 0xffffffffn) | 0;
-    ctl[CTL.SIGHI] = Number((signals >> 32n) & 0xffffffffn) | 0;
+    if (signals !== 0n) {
+      ctl[CTL.SIGLO] = Number(signals & 0xffffffffn) | 0;
+      ctl[CTL.SIGHI] = Number((signals >> 32n) & 0xffffffffn) | 0;
+    }
     Atomics.add(ctl, CTL.RESP, 1);
     Atomics.notify(ctl, CTL.RESP);
   }

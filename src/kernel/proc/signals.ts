@@ -36,7 +36,7 @@ export class SignalState {
 
   /** Pending signals that are not blocked and whose handler must run. */
   deliverable(): bigint {
-    return this.pending & ~this.mask;
+    return this.pending === 0n ? 0n : this.pending & ~this.mask;
   }
 
   /** Would `sig` be discarded if it arrived now (ignored explicitly or by default)? */
