@@ -12,6 +12,7 @@ import type { Kernel } from '../../../src/kernel/kernel.ts';
 import { MemFs } from '../../../src/unionfs/memfs/memfs.ts';
 import { MountNamespace } from '../../../src/unionfs/vfs/mount-namespace.ts';
 import { ROOT } from '../../../src/unionfs/vfs/credentials.ts';
+import { DEV } from '../../../src/kernel/fd/devices.ts';
 import { HostFs } from '../../../src/platform/node/index.ts';
 import type { HostInput } from '../../../src/platform/types.ts';
 import { CaptureOutput, FixedInput } from '../../helpers/kernel-harness.ts';
@@ -45,12 +46,15 @@ export function makeBinDir(): { dir: string; cleanup: () => void; busybox: boole
   return { dir, busybox, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A namespace: in-memory root with /bin (read-only host dir), /tmp, /dev (empty), /etc, /root, /work. */
+/** A namespace: in-memory root with /bin (read-only host dir), /tmp, /dev (null, zero), /etc, /root, /work. */
 export function shSandbox(binDir: string): MountNamespace {
   const mounts = new MountNamespace(new MemFs());
   const r = mounts.root();
   for (const dir of ['/bin', '/tmp', '/etc', '/root', '/work', '/dev']) {
     mounts.create(r, dir, 'dir', { mode: dir === '/tmp' ? 0o1777 : 0o755, uid: 0, gid: 0 }, ROOT);
+  }
+  for (const [name, rdev] of [['null', DEV.NULL], ['zero', DEV.ZERO]] as const) {
+    mounts.create(r, `/dev/${name}`, 'chardev', { mode: 0o666, uid: 0, gid: 0, rdev }, ROOT);
   }
   mounts.mount('/bin', new HostFs(binDir, true), { readOnly: true });
   return mounts;

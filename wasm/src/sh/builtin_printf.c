@@ -119,8 +119,13 @@ int bi_echo(int argc, char **argv) {
 /* ------------------------------------------------------------------ printf */
 
 static int printf_status;
+static sbuf_t *pf_out; /* output produced so far: written out before an error message */
 
 static int conv_error(const char *s) {
+  if (pf_out && pf_out->len) {
+    bputn(pf_out->s, pf_out->len);
+    pf_out->len = 0;
+  }
   sh_warnx("invalid number '%s'", s);
   printf_status = 1;
   return 0;
@@ -141,7 +146,7 @@ static long long to_ll(const char *s) {
   }
   if (!*s || *end) {
     conv_error(s);
-    return v;
+    return 0;
   }
   return v;
 }
@@ -150,7 +155,10 @@ static double to_double(const char *s) {
   if ((s[0] == '\'' || s[0] == '"') && s[1]) return (unsigned char)s[1];
   char *end;
   double v = strtod(s, &end);
-  if (!*s || *end) conv_error(s);
+  if (!*s || *end) {
+    conv_error(s);
+    return 0;
+  }
   return v;
 }
 
@@ -170,6 +178,7 @@ int bi_printf(int argc, char **argv) {
   int nargs = argc - i, ai = 0;
   printf_status = 0;
   sbuf_t out = {0};
+  pf_out = &out;
   int stop = 0;
   do {
     int used_before = ai;
@@ -231,6 +240,7 @@ int bi_printf(int argc, char **argv) {
         sh_warnx("%s: invalid format", start);
         bputn(sb_str(&out), out.len);
         sb_free(&out);
+        pf_out = NULL;
         return 1;
       }
       const char *a = ai < nargs ? args[ai++] : "";
@@ -316,6 +326,7 @@ int bi_printf(int argc, char **argv) {
   } while (ai < nargs && !stop);
   bputn(sb_str(&out), out.len);
   sb_free(&out);
+  pf_out = NULL;
   bout_flush();
   if (g_bout_error) {
     sh_warnx("write error: %s", strerror(g_bout_error));

@@ -43,7 +43,7 @@ int bi_read(int argc, char **argv) {
   }
   for (int k = i; k < argc; k++) {
     if (!is_name(argv[k])) {
-      sh_error("'%s': bad variable name", argv[k]);
+      sh_warnx("read: '%s': bad variable name", argv[k]);
       return 1;
     }
   }

@@ -307,10 +307,7 @@ static int bi_eval(int argc, char **argv) {
     if (i > 1) sb_addc(&sb, ' ');
     sb_adds(&sb, argv[i]);
   }
-  const char *saved = g_cmdname;
-  g_cmdname = NULL;
   int st = eval_string(sb_str(&sb), 0);
-  g_cmdname = saved;
   sb_free(&sb);
   return st;
 }
@@ -456,7 +453,7 @@ static int describe(const char *name, int verbose) {
 static int bi_type(int argc, char **argv) {
   int st = 0;
   for (int i = 1; i < argc; i++)
-    if (describe(argv[i], 1)) st = 1;
+    if (describe(argv[i], 1)) st = 127;
   return st;
 }
 
@@ -481,7 +478,7 @@ static int bi_command(int argc, char **argv) {
   if (verbose >= 0) {
     int st = 0;
     for (; i < argc; i++)
-      if (describe(argv[i], verbose)) st = verbose ? 127 : 1;
+      if (describe(argv[i], verbose)) st = 127;
     return st;
   }
   /* command -p cmd ...: run it (functions skipped); reached only with options */
@@ -721,7 +718,8 @@ int bi_getopts(int argc, char **argv) {
       if (silent) {
         var_set("OPTARG", c, 0);
       } else {
-        sh_warnx("illegal option -- %c", c[0]);
+        bout_flush();
+        outf(2, "Illegal option -%c\n", c[0]);
         var_unset("OPTARG");
       }
       c[0] = '?';
@@ -738,7 +736,8 @@ int bi_getopts(int argc, char **argv) {
           var_set("OPTARG", c, 0);
           c[0] = ':';
         } else {
-          sh_warnx("option requires an argument -- %c", c[0]);
+          bout_flush();
+          outf(2, "No arg for -%c option\n", c[0]);
           var_unset("OPTARG");
           c[0] = '?';
         }
