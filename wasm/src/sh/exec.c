@@ -103,7 +103,7 @@ int find_command_path(const char *name, char *out, size_t outlen) {
 /* ------------------------------------------------------------------ xtrace */
 
 static void trace_word(sbuf_t *sb, const char *s) {
-  int need = !*s;
+  int need = 0;
   for (const char *p = s; *p && !need; p++) {
     unsigned char c = (unsigned char)*p;
     if (c < '+' || (c >= ';' && c <= '?') || c == '`' || c == '[' || c == '\\' || c > 'z') need = 1;
@@ -1051,6 +1051,7 @@ arena_t *g_current_arena;
 int eval(node_t *n, int flags) {
   if (!n) return g_status = 0;
   if (unwinding()) return g_status;
+  if (g_opt[OPT_n] && !g_interactive) return g_status;
   int status;
   int check_e = 0;
   switch (n->type) {

@@ -23,7 +23,8 @@ void syntax_error(parser_t *p, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  g_errlinno = g_input ? g_input->lineno : 0;
+  extern int g_lineno;
+  g_lineno = g_input ? g_input->lineno : 0;
   sh_error("syntax error: %s", msg);
 }
 

@@ -321,7 +321,7 @@ int main(int argc, char **argv) {
     if (fd < 0) {
       int e = errno;
       outf(2, "%s: can't open '%s': %s\n", arg0, script, strerror(e));
-      _exit(e == ENOENT ? 127 : 2);
+      _exit(2);
     }
     script_fd = fcntl(fd, F_DUPFD_CLOEXEC, 10);
     if (script_fd < 0) script_fd = fd;
