@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 const char *applet_name = "busybox";
+int xfunc_error_retval = 1;
 
 /* ---------------------------------------------------------------- messages */
 
@@ -56,7 +57,7 @@ void bb_error_msg_and_die(const char *fmt, ...) {
   va_start(ap, fmt);
   verror_msg(fmt, ap, 0);
   va_end(ap);
-  fflush_stdout_and_exit(1);
+  fflush_stdout_and_exit(xfunc_error_retval);
 }
 
 void bb_perror_msg_and_die(const char *fmt, ...) {
@@ -65,7 +66,7 @@ void bb_perror_msg_and_die(const char *fmt, ...) {
   va_start(ap, fmt);
   verror_msg(fmt, ap, err);
   va_end(ap);
-  fflush_stdout_and_exit(1);
+  fflush_stdout_and_exit(xfunc_error_retval);
 }
 
 void bb_perror_cant_open(const char *path) { bb_perror_msg("can't open '%s'", path); }

@@ -27,6 +27,8 @@
 
 /* The running applet's name ("ls"), used as the prefix of every message. */
 extern const char *applet_name;
+/* The exit status of the *_and_die functions and of usage errors (1; grep and sort use 2). */
+extern int xfunc_error_retval;
 
 /* ---------------------------------------------------------------- messages and exits */
 

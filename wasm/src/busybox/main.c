@@ -47,7 +47,7 @@ static _Noreturn void show_usage(int status) {
   exit(status);
 }
 
-void bb_show_usage(void) { show_usage(1); }
+void bb_show_usage(void) { show_usage(xfunc_error_retval); }
 
 static void print_list(int full) {
   for (size_t i = 0; i < ARRAY_SIZE(applets); i++) {
