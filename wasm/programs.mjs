@@ -15,5 +15,6 @@ export const programs = [
   // The POSIX shell (wasm/src/sh/README.md).
   { name: 'sh', sources: ['wasm/src/sh/*.c'], headers: ['wasm/src/sh/*.h'] },
   // The busybox-style multicall binary with the applets (wasm/src/busybox/README.md).
-  { name: 'busybox', sources: ['wasm/src/busybox/*.c', 'wasm/src/busybox/applets/*.c'], headers: ['wasm/src/busybox/*.h'] },
+  // 1 MiB of stack: sed, sort and find recurse, and wasm-ld's default is 64 KiB.
+  { name: 'busybox', sources: ['wasm/src/busybox/*.c', 'wasm/src/busybox/applets/*.c'], headers: ['wasm/src/busybox/*.h'], ldflags: ['-Wl,-z,stack-size=1048576'] },
 ];

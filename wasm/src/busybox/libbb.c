@@ -549,7 +549,7 @@ char *xmalloc_read_file(const char *path, size_t *lenp) {
   int fd = open_or_warn_stdin(path);
   if (fd < 0) return 0;
   strbuf sb = {0};
-  char buf[65536];
+  static char buf[65536];
   for (;;) {
     ssize_t n = safe_read(fd, buf, sizeof buf);
     if (n < 0) {

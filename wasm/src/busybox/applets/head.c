@@ -22,7 +22,7 @@ static char **fix_obsolete(int *argc, char **argv) {
 static int head_stream(FILE *f, int bytes, int all_but, unsigned long long count) {
   if (!all_but) {
     if (bytes) {
-      char buf[65536];
+      static char buf[65536];
       while (count > 0) {
         size_t want = count < sizeof buf ? (size_t)count : sizeof buf;
         size_t n = fread(buf, 1, want, f);
@@ -41,7 +41,7 @@ static int head_stream(FILE *f, int bytes, int all_but, unsigned long long count
   }
   /* All but the last `count`: read everything, then print the prefix. */
   strbuf sb = {0};
-  char buf[65536];
+  static char buf[65536];
   size_t n;
   while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_append(&sb, buf, n);
   size_t end = sb.len;

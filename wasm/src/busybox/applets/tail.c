@@ -22,7 +22,7 @@ static char **fix_obsolete(int *argc, char **argv) {
 
 /* Reads the whole of fd. */
 static void read_all(int fd, strbuf *sb) {
-  char buf[65536];
+  static char buf[65536];
   ssize_t n;
   while ((n = safe_read(fd, buf, sizeof buf)) > 0) sb_append(sb, buf, (size_t)n);
 }
@@ -164,7 +164,7 @@ int tail_main(int argc, char **argv) {
         lseek(f->fd, 0, SEEK_SET);
         f->size = 0;
       }
-      char buf[65536];
+      static char buf[65536];
       ssize_t n;
       while ((n = safe_read(f->fd, buf, sizeof buf)) > 0) {
         if (headers && last_printed != i) {

@@ -30,7 +30,7 @@ int tee_main(int argc, char **argv) {
   }
   /* A reader gone away must not stop the copy to the files. */
   signal(SIGPIPE, SIG_IGN);
-  char buf[65536];
+  static char buf[65536];
   ssize_t r;
   while ((r = safe_read(0, buf, sizeof buf)) > 0) {
     for (int i = 0; i < nfds; i++) {

@@ -124,7 +124,7 @@ int tr_main(int argc, char **argv) {
       memcpy(in_set2, in_set1, sizeof in_set2);
     }
   }
-  unsigned char buf[65536], out[65536];
+  static unsigned char buf[65536], out[65536];
   ssize_t n;
   int last = -1;
   while ((n = safe_read(0, buf, sizeof buf)) > 0) {
