@@ -138,3 +138,84 @@ export interface BlobStore {
   /** Waits for pending commits and releases the medium (locks, connections). Further calls fail. */
   close(): Promise<void>;
 }
+
+// ---------------------------------------------------------------- networking (src/net)
+
+/**
+ * A TCP connection of the host (Node: a node:net Socket), as the network
+ * layer drives it: bytes in both directions, half-close, flow control.
+ * Handlers are set once with `setHandlers` before any event is delivered
+ * (implementations buffer nothing: they start reading when handlers are set).
+ */
+export interface HostStream {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  /** Queues bytes for sending; false when the host's buffer is full (wait for `drain`). */
+  write(data: Uint8Array): boolean;
+  /** Half-close: no more bytes from us (FIN). */
+  end(): void;
+  /** Abort the connection (RST). */
+  destroy(): void;
+  /** Stop delivering `data` until `resume` (flow control towards the host). */
+  pause(): void;
+  resume(): void;
+  setHandlers(handlers: HostStreamHandlers): void;
+}
+
+export interface HostStreamHandlers {
+  data(bytes: Uint8Array): void;
+  /** The host side half-closed (FIN). */
+  end(): void;
+  /** Room again after `write` returned false. */
+  drain(): void;
+  /** The connection is gone; `error` is set when it ended abnormally (reset). */
+  close(error: boolean): void;
+}
+
+/** Why a host connection attempt failed, in the vocabulary sockets report. */
+export type HostConnectFailure = 'refused' | 'timeout' | 'host-unreachable' | 'network-unreachable' | 'reset' | 'not-found' | 'other';
+
+/** A rejection of `HostNetwork.connectTcp` or `lookup` carries this (as its `failure` property). */
+export interface HostNetworkFailure {
+  readonly failure: HostConnectFailure;
+  readonly message: string;
+}
+
+/**
+ * The host's own network, for containers' outbound traffic (Node: node:net
+ * and node:dns). Browsers have no raw TCP: there is no implementation, and
+ * the network layer answers outbound connects with ENETUNREACH.
+ */
+export interface HostNetwork {
+  /** Opens a TCP connection; rejects with a HostNetworkFailure. */
+  connectTcp(host: string, port: number, timeoutMs: number): Promise<HostStream>;
+  /** Resolves a name with the host's resolver; [] when the name does not exist; rejects when the resolver fails. */
+  lookup(name: string): Promise<{ address: string; family: 4 | 6 }[]>;
+  /** The host's nameservers (its /etc/resolv.conf), for containers on the default bridge. */
+  nameservers(): string[];
+}
+
+/** A listening TCP socket of the host that forwards connections into a container. */
+export interface HostListener {
+  /** The address and port actually bound (the port is chosen by the host when 0 was asked). */
+  readonly address: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on host ports for published container ports (Node: node:net
+ * servers). Rejects with a HostNetworkFailure-like error whose `failure` is
+ * 'in-use' when the port is taken.
+ */
+export interface PortPublisher {
+  listenTcp(address: string, port: number, onConnection: (stream: HostStream) => void): Promise<HostListener>;
+}
+
+/** A `PortPublisher.listenTcp` rejection. */
+export interface PortPublishFailure {
+  readonly failure: 'in-use' | 'denied' | 'other';
+  readonly message: string;
+}

@@ -266,10 +266,99 @@ DRYDOCK_IMPORT("tcgetpgrp") int32_t __drydock_tcgetpgrp(int32_t fd, int32_t *pgr
 DRYDOCK_IMPORT("tcsetpgrp") int32_t __drydock_tcsetpgrp(int32_t fd, int32_t pgrp);
 
 /* ---------------------------------------------------------------- sockets
- * Reserved for the network layer (issue: container networking): socket, bind,
- * listen, accept4, connect, getsockname, getpeername, setsockopt, getsockopt,
- * sendto, recvfrom, shutdown, getaddrinfo. They will be declared here with
- * POSIX signatures; sockets are fds and work with WASI's sock_* and poll_oneoff.
+ *
+ * Sockets are fds: read/write (fd_read/fd_write), WASI's sock_recv, sock_send,
+ * sock_shutdown and sock_accept, close, dup and poll_oneoff all work on them.
+ * The calls below make, name and connect them. They follow POSIX (libdrydock's
+ * socket.c is a thin layer); the kernel's network layer is src/net.
+ *
+ * Constants are the values of Drydock's <sys/socket.h> (which replaces
+ * wasi-libc's internal socket header): wasi-libc's where it defines them
+ *   AF_UNSPEC 0, AF_INET 1, AF_INET6 2, AF_UNIX 3 (not supported yet),
+ *   SOCK_DGRAM 5, SOCK_STREAM 6, SOCK_NONBLOCK 0x4000, SOCK_CLOEXEC 0x2000,
+ *   SOL_SOCKET 0x7fffffff, SHUT_RD 1, SHUT_WR 2, SHUT_RDWR 3,
+ *   MSG_PEEK 1, MSG_WAITALL 2,
+ * and Linux's for the rest: MSG_TRUNC 0x20, MSG_DONTWAIT 0x40, MSG_NOSIGNAL
+ * 0x4000; SO_* (SO_REUSEADDR 2, SO_TYPE 3, SO_ERROR 4, SO_BROADCAST 6,
+ * SO_SNDBUF 7, SO_RCVBUF 8, SO_KEEPALIVE 9, SO_LINGER 13, SO_REUSEPORT 15,
+ * SO_RCVTIMEO 20, SO_SNDTIMEO 21, SO_ACCEPTCONN 30, SO_PROTOCOL 38,
+ * SO_DOMAIN 39); IPPROTO_* (IP 0, ICMP 1, TCP 6, UDP 17, IPV6 41, ICMPV6 58);
+ * TCP_NODELAY 1; IP_TTL 2; IPV6_V6ONLY 26.
+ *
+ * Addresses are struct sockaddr_in / sockaddr_in6 with Linux/musl's layout
+ * (family u16 little-endian at 0, port big-endian at 2; IPv4 address at 4,
+ * 16 bytes; IPv6 flowinfo at 4, address at 8, scope id at 24, 28 bytes).
+ * Calls that return an address write at most *addrlen bytes and store the
+ * full size in *addrlen, as POSIX says.
+ *
+ * Semantics (Linux's, see src/net/README.md):
+ *  - socket: SOCK_STREAM (TCP), SOCK_DGRAM (UDP), and SOCK_DGRAM with
+ *    IPPROTO_ICMP/ICMPV6: a ping socket (send an echo request, receive the
+ *    reply without IP header; the echo id is the socket's port). SOCK_RAW is
+ *    EPERM. `type` may carry SOCK_NONBLOCK and SOCK_CLOEXEC.
+ *  - connect: blocking, or EINPROGRESS for a non-blocking stream socket (the
+ *    socket becomes writable when done; SO_ERROR tells how it ended).
+ *    ECONNREFUSED (nobody listens), ETIMEDOUT (an isolated network drops the
+ *    connection attempt), EHOSTUNREACH (nobody has that address on the
+ *    local network), ENETUNREACH (no route: `none` network, --internal).
+ *  - listen: the accept queue holds backlog + 1 connections; later connects
+ *    wait until accept makes room (they are never refused for it).
+ *  - sendto/recvfrom on streams: blocking calls move everything (sendto) or
+ *    what is there (recvfrom; MSG_WAITALL waits for all); EPIPE raises SIGPIPE
+ *    unless MSG_NOSIGNAL. Close with unread data resets the peer (ECONNRESET).
+ *  - datagrams keep their boundaries; a short buffer truncates (MSG_TRUNC in
+ *    flags makes *received_out the full length).
  */
+
+#define DRYDOCK_SOCKADDR_MAX 28
+
+DRYDOCK_IMPORT("socket")
+int32_t __drydock_socket(int32_t domain, int32_t type, int32_t protocol, int32_t *fd_out);
+DRYDOCK_IMPORT("bind") int32_t __drydock_bind(int32_t fd, const void *addr, uint32_t addrlen);
+DRYDOCK_IMPORT("listen") int32_t __drydock_listen(int32_t fd, int32_t backlog);
+/* accept4: the peer's address goes to (addr, *addrlen) when addr is not NULL; flags: SOCK_NONBLOCK, SOCK_CLOEXEC. */
+DRYDOCK_IMPORT("accept4")
+int32_t __drydock_accept4(int32_t fd, void *addr, uint32_t *addrlen, int32_t flags, int32_t *fd_out);
+/* connect: an AF_UNSPEC address disconnects a datagram socket. */
+DRYDOCK_IMPORT("connect") int32_t __drydock_connect(int32_t fd, const void *addr, uint32_t addrlen);
+/* sendto: addr may be NULL (connected sockets); *sent_out gets the bytes sent. */
+DRYDOCK_IMPORT("sendto")
+int32_t __drydock_sendto(int32_t fd, const void *buf, uint32_t len, int32_t flags, const void *addr, uint32_t addrlen,
+                         uint32_t *sent_out);
+/* recvfrom: the sender goes to (addr, *addrlen) when addr is not NULL (*addrlen = 0 for streams). */
+DRYDOCK_IMPORT("recvfrom")
+int32_t __drydock_recvfrom(int32_t fd, void *buf, uint32_t len, int32_t flags, void *addr, uint32_t *addrlen,
+                           uint32_t *received_out);
+DRYDOCK_IMPORT("getsockname") int32_t __drydock_getsockname(int32_t fd, void *addr, uint32_t *addrlen);
+/* getpeername: ENOTCONN when not connected. */
+DRYDOCK_IMPORT("getpeername") int32_t __drydock_getpeername(int32_t fd, void *addr, uint32_t *addrlen);
+/* setsockopt/getsockopt: values as POSIX has them (int, struct linger, struct timeval). ENOPROTOOPT for unknown options. */
+DRYDOCK_IMPORT("setsockopt")
+int32_t __drydock_setsockopt(int32_t fd, int32_t level, int32_t name, const void *value, uint32_t len);
+DRYDOCK_IMPORT("getsockopt")
+int32_t __drydock_getsockopt(int32_t fd, int32_t level, int32_t name, void *value, uint32_t *len);
+
+/* One address found by __drydock_getaddrinfo. */
+typedef struct drydock_addrinfo {
+  int32_t family;   /* AF_INET or AF_INET6 */
+  uint8_t addr[16]; /* the address in network byte order (4 bytes for AF_INET) */
+} drydock_addrinfo; /* 20 bytes */
+
+/*
+ * Resolves a host name the way the process's resolver would: a numeric
+ * address; /etc/hosts in the process's root; "localhost"; the embedded DNS
+ * of the container's user-defined networks (container names, aliases); the
+ * host's resolver when the namespace can reach outside. `family` is
+ * AF_UNSPEC, AF_INET or AF_INET6 (IPv4 addresses first). Up to `max` results
+ * go to `out`, their number to *count_out; the canonical name to `canon`
+ * (NUL-terminated, truncated to canon_len). Errors: ENOENT no such name (for
+ * that family), EAGAIN no resolver could be asked, EAFNOSUPPORT bad family.
+ */
+DRYDOCK_IMPORT("getaddrinfo")
+int32_t __drydock_getaddrinfo(const char *name, int32_t family, int32_t flags, drydock_addrinfo *out, uint32_t max,
+                              uint32_t *count_out, char *canon, uint32_t canon_len);
+/* The host name of an address (/etc/hosts, then the embedded DNS's PTR records); ENOENT if none, ERANGE if host_len is too small. */
+DRYDOCK_IMPORT("getnameinfo")
+int32_t __drydock_getnameinfo(const void *addr, uint32_t addrlen, char *host, uint32_t host_len);
 
 #endif /* DRYDOCK_H */

@@ -103,6 +103,19 @@ export const DRYDOCK_IMPORTS: readonly string[] = [
   'tcsetwinsize',
   'tcgetpgrp',
   'tcsetpgrp',
+  'socket',
+  'bind',
+  'listen',
+  'accept4',
+  'connect',
+  'sendto',
+  'recvfrom',
+  'getsockname',
+  'getpeername',
+  'setsockopt',
+  'getsockopt',
+  'getaddrinfo',
+  'getnameinfo',
 ];
 
 const ALLOWED = new Map<string, Set<string>>([

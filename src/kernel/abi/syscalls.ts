@@ -91,6 +91,20 @@ export const SYS = {
   tcsetwinsize: 104,
   tcgetpgrp: 105,
   tcsetpgrp: 106,
+  // drydock extension: sockets (wasm/include/drydock.h, "sockets")
+  socket: 140,
+  bind: 141,
+  listen: 142,
+  accept4: 143,
+  connect: 144,
+  sendto: 145,
+  recvfrom: 146,
+  getsockname: 147,
+  getpeername: 148,
+  setsockopt: 149,
+  getsockopt: 150,
+  getaddrinfo: 151,
+  getnameinfo: 152,
   // runtime internal
   /** The guest trapped or ran out of memory: args kind (u32), message (string). */
   guest_fault: 120,

@@ -11,6 +11,8 @@ export interface Readiness {
   readonly hangup: boolean;
   /** Bytes available to read, when known (poll_oneoff reports it). */
   readonly nbytes: number;
+  /** A pending error (a socket's SO_ERROR), reported as the poll event's error; 0 or absent for none. */
+  readonly error?: number;
 }
 
 const ALWAYS_READY: Readiness = Object.freeze({ readable: true, writable: true, hangup: false, nbytes: 0 });

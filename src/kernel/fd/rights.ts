@@ -1,4 +1,4 @@
-import { RIGHTS, RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING, RIGHTS_REGULAR_FILE } from '../abi/wasi.ts';
+import { FILETYPE, RIGHTS, RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING, RIGHTS_REGULAR_FILE, RIGHTS_SOCKET } from '../abi/wasi.ts';
 import type { FileDescription } from './description.ts';
 import { InodeDescription } from './inode-file.ts';
 import { PipeReadEnd, PipeWriteEnd } from './pipe.ts';
@@ -21,6 +21,9 @@ export function rightsFor(description: FileDescription): { rightsBase: bigint; r
     if (!description.writable) base &= ~WRITE_RIGHTS;
     if (!description.readable) base &= ~READ_RIGHTS;
     return { rightsBase: base, rightsInheriting: 0n };
+  }
+  if (description.filetype === FILETYPE.SOCKET_STREAM || description.filetype === FILETYPE.SOCKET_DGRAM) {
+    return { rightsBase: RIGHTS_SOCKET, rightsInheriting: 0n };
   }
   return { rightsBase: READ_SIDE | WRITE_SIDE, rightsInheriting: 0n };
 }

@@ -636,6 +636,147 @@ export class GuestImports {
         }),
       tcgetpgrp: (fd: number, out: number) => i32Out(SYS.tcgetpgrp, out, (w) => w.putI32(fd)),
       tcsetpgrp: (fd: number, pgrp: number) => this.simple(SYS.tcsetpgrp, (w) => w.putI32(fd).putI32(pgrp)),
+
+      ...this.sockets(),
+    };
+  }
+
+  /** The socket calls (drydock.h, "sockets"): sockaddrs and option values travel as byte strings. */
+  private sockets(): Record<string, ImportFn> {
+    const mem = this.mem;
+    const none = new Uint8Array(0);
+    const bytesAt = (ptr: number, len: number) => (ptr === 0 ? none : mem.slice(ptr, len));
+    /** Copies a returned sockaddr into (addr, *addrlen), truncating as POSIX says; *addrlen gets the full size. */
+    const putSockaddr = (sa: Uint8Array, addr: number, lenPtr: number) => {
+      if (addr === 0 || lenPtr === 0) return;
+      const cap = mem.u32(lenPtr);
+      mem.write(addr, sa.subarray(0, Math.min(cap, sa.length)));
+      mem.setU32(lenPtr, sa.length);
+    };
+    const MSG_WAITALL = 0x2;
+    const MSG_PEEK = 0x1;
+    const MSG_TRUNC = 0x20;
+    return {
+      socket: (domain: number, type: number, protocol: number, fdOut: number) => {
+        this.w.reset().putI32(domain).putI32(type).putI32(protocol);
+        const err = this.call(SYS.socket);
+        if (err === 0) mem.setI32(fdOut, this.r.i32());
+        return this.ret(err);
+      },
+      bind: (fd: number, addr: number, len: number) =>
+        this.simple(SYS.bind, (w) => w.putI32(fd).putBytes(bytesAt(addr, len))),
+      listen: (fd: number, backlog: number) => this.simple(SYS.listen, (w) => w.putI32(fd).putI32(backlog)),
+      accept4: (fd: number, addr: number, lenPtr: number, flags: number, fdOut: number) => {
+        this.w.reset().putI32(fd).putI32(flags);
+        const err = this.call(SYS.accept4);
+        if (err === 0) {
+          const newFd = this.r.i32();
+          this.setHint(newFd, this.r.u32());
+          putSockaddr(this.r.bytes(), addr, lenPtr);
+          mem.setI32(fdOut, newFd);
+        }
+        return this.ret(err);
+      },
+      connect: (fd: number, addr: number, len: number) =>
+        this.simple(SYS.connect, (w) => w.putI32(fd).putBytes(bytesAt(addr, len))),
+      sendto: (fd: number, buf: number, len: number, flags: number, addr: number, addrLen: number, sentOut: number) => {
+        // A blocking stream send writes everything: loop over channel-sized chunks.
+        let done = 0;
+        let err = 0;
+        do {
+          const n = Math.min(len - done, PAYLOAD_IO_MAX);
+          this.w.reset().putI32(fd).putI32(flags).putU32(len).putBytes(mem.slice(buf + done, n)).putBytes(bytesAt(addr, addrLen));
+          err = this.call(SYS.sendto);
+          if (err !== 0) break;
+          const sent = this.r.u32();
+          done += sent;
+          if (sent < n) break;
+        } while (done < len);
+        if (done > 0 || err === 0) {
+          mem.setU32(sentOut, done);
+          return this.ret(0);
+        }
+        return this.ret(err);
+      },
+      recvfrom: (fd: number, buf: number, len: number, flags: number, addr: number, lenPtr: number, receivedOut: number) => {
+        // MSG_WAITALL beyond one channel payload: keep reading until `len` bytes or a short read.
+        const loop = (flags & MSG_WAITALL) !== 0 && (flags & MSG_PEEK) === 0;
+        let done = 0;
+        let err = 0;
+        let reported = 0;
+        do {
+          const want = Math.min(len - done, PAYLOAD_IO_MAX);
+          this.w.reset().putI32(fd).putU32(want).putI32(flags);
+          err = this.call(SYS.recvfrom);
+          if (err !== 0) break;
+          const data = this.r.bytes();
+          const full = this.r.u32();
+          const from = this.r.bytes();
+          mem.write(buf + done, data);
+          if (done === 0) putSockaddr(from, addr, lenPtr);
+          done += data.length;
+          reported = (flags & MSG_TRUNC) !== 0 && !loop ? full : done;
+          if (!loop || data.length < want || data.length === 0) break;
+        } while (done < len);
+        if (done > 0 || err === 0) {
+          mem.setU32(receivedOut, reported);
+          return this.ret(0);
+        }
+        return this.ret(err);
+      },
+      getsockname: (fd: number, addr: number, lenPtr: number) => {
+        this.w.reset().putI32(fd);
+        const err = this.call(SYS.getsockname);
+        if (err === 0) putSockaddr(this.r.bytes(), addr, lenPtr);
+        return this.ret(err);
+      },
+      getpeername: (fd: number, addr: number, lenPtr: number) => {
+        this.w.reset().putI32(fd);
+        const err = this.call(SYS.getpeername);
+        if (err === 0) putSockaddr(this.r.bytes(), addr, lenPtr);
+        return this.ret(err);
+      },
+      setsockopt: (fd: number, level: number, name: number, value: number, len: number) =>
+        this.simple(SYS.setsockopt, (w) => w.putI32(fd).putI32(level).putI32(name).putBytes(bytesAt(value, len))),
+      getsockopt: (fd: number, level: number, name: number, value: number, lenPtr: number) => {
+        this.w.reset().putI32(fd).putI32(level).putI32(name);
+        const err = this.call(SYS.getsockopt);
+        if (err === 0) putSockaddr(this.r.bytes(), value, lenPtr);
+        return this.ret(err);
+      },
+      getaddrinfo: (name: number, family: number, flags: number, out: number, max: number, countOut: number, canon: number, canonLen: number) => {
+        this.w.reset().putBytes(mem.cstringBytes(name)).putI32(family).putI32(flags);
+        const err = this.call(SYS.getaddrinfo);
+        if (err === 0) {
+          const count = this.r.u32();
+          for (let i = 0; i < count; i++) {
+            const fam = this.r.i32();
+            const raw = this.r.raw(16);
+            if (i < max) {
+              mem.setI32(out + i * 20, fam);
+              mem.write(out + i * 20 + 4, raw);
+            }
+          }
+          mem.setU32(countOut, Math.min(count, max));
+          const name = this.r.bytes();
+          if (canon !== 0 && canonLen > 0) {
+            const n = Math.min(name.length, canonLen - 1);
+            mem.write(canon, name.subarray(0, n));
+            mem.setU8(canon + n, 0);
+          }
+        }
+        return this.ret(err);
+      },
+      getnameinfo: (addr: number, addrLen: number, host: number, hostLen: number) => {
+        this.w.reset().putBytes(bytesAt(addr, addrLen));
+        const err = this.call(SYS.getnameinfo);
+        if (err !== 0) return this.ret(err);
+        const name = this.r.bytes();
+        if (name.length + 1 > hostLen) return this.ret(Errno.ERANGE);
+        mem.write(host, name);
+        mem.setU8(host + name.length, 0);
+        return this.ret(0);
+      },
     };
   }
 

@@ -82,7 +82,8 @@ export const POLL_SYSCALLS: Record<string, SyscallEntry> = {
           }
           const r = d.readiness();
           const ok = sub.type === EVENTTYPE.FD_READ ? r.readable : r.writable;
-          if (ok || r.hangup) events.push({ userdata: sub.userdata, error: 0, type: sub.type, nbytes: r.nbytes, hangup: r.hangup });
+          const error = r.error ?? 0;
+          if (ok || r.hangup || error !== 0) events.push({ userdata: sub.userdata, error, type: sub.type, nbytes: r.nbytes, hangup: r.hangup });
         }
         return events;
       };

@@ -1,8 +1,9 @@
-/** WASI sock_* calls: they act on socket descriptions (src/net); other fds answer ENOTSOCK. */
+/** WASI sock_* calls: they act on socket descriptions (fd/socket.ts over src/net); other fds answer ENOTSOCK. */
 import { Errno, fail } from '../../common/errno.ts';
-import { RIGHTS, SDFLAGS } from '../abi/wasi.ts';
+import { RIGHTS, ROFLAGS_DATA_TRUNCATED, SDFLAGS } from '../abi/wasi.ts';
 import { hintFor } from '../fd/hints.ts';
 import { rightsFor } from '../fd/rights.ts';
+import { SocketDescription } from '../fd/socket.ts';
 import type { SyscallEntry } from './context.ts';
 import { untilReady, write } from './io.ts';
 
@@ -10,7 +11,7 @@ export const SOCK_SYSCALLS: Record<string, SyscallEntry> = {
   sock_accept: {
     name: 'sock_accept',
     support: 'partial',
-    note: 'sockets arrive with the network layer; until then every fd answers ENOTSOCK',
+    note: 'WASI has no socket(): these act on sockets made with the drydock calls (or inherited)',
     handler: (ctx) => {
       const fd = ctx.w.i32();
       const flags = ctx.w.u32();
@@ -28,24 +29,29 @@ export const SOCK_SYSCALLS: Record<string, SyscallEntry> = {
   sock_recv: {
     name: 'sock_recv',
     support: 'partial',
-    note: 'sockets arrive with the network layer',
+    note: 'WASI has no socket(): these act on sockets made with the drydock calls (or inherited)',
     handler: (ctx) => {
       const fd = ctx.w.i32();
       const length = ctx.w.u32();
       const flags = ctx.w.u32();
       const d = ctx.fd(fd, RIGHTS.FD_READ).description;
-      const data = untilReady(ctx, d, () => d.recv(length, flags));
-      const finish = (bytes: Uint8Array): number => {
-        ctx.out().putBytes(bytes).putU32(0);
+      const receive = (): { data: Uint8Array; length: number } => {
+        if (d instanceof SocketDescription) return d.receive(length, flags);
+        const data = d.recv(length, flags);
+        return { data, length: data.length };
+      };
+      const got = untilReady(ctx, d, receive);
+      const finish = (r: { data: Uint8Array; length: number }): number => {
+        ctx.out().putBytes(r.data).putU32(r.length > r.data.length ? ROFLAGS_DATA_TRUNCATED : 0);
         return 0;
       };
-      return data instanceof Promise ? data.then(finish) : finish(data);
+      return got instanceof Promise ? got.then(finish) : finish(got);
     },
   },
   sock_send: {
     name: 'sock_send',
     support: 'partial',
-    note: 'sockets arrive with the network layer',
+    note: 'WASI has no socket(): these act on sockets made with the drydock calls (or inherited)',
     handler: (ctx) => {
       const fd = ctx.w.i32();
       ctx.w.u32();
@@ -63,7 +69,7 @@ export const SOCK_SYSCALLS: Record<string, SyscallEntry> = {
   sock_shutdown: {
     name: 'sock_shutdown',
     support: 'partial',
-    note: 'sockets arrive with the network layer',
+    note: 'WASI has no socket(): these act on sockets made with the drydock calls (or inherited)',
     handler: (ctx) => {
       const fd = ctx.w.i32();
       const how = ctx.w.u32();

@@ -14,6 +14,7 @@ import { POLL_SYSCALLS } from './poll.ts';
 import { PROCESS_SYSCALLS } from './process.ts';
 import { SIGNAL_SYSCALLS } from './signals.ts';
 import { SOCK_SYSCALLS } from './sock.ts';
+import { SOCKET_SYSCALLS } from './socket.ts';
 import { TTY_SYSCALLS } from './tty.ts';
 
 const BY_NAME: Record<string, SyscallEntry> = {
@@ -27,6 +28,7 @@ const BY_NAME: Record<string, SyscallEntry> = {
   ...IDENTITY_SYSCALLS,
   ...TTY_SYSCALLS,
   ...SOCK_SYSCALLS,
+  ...SOCKET_SYSCALLS,
 };
 
 export const SYSCALLS: Record<number, SyscallEntry> = {};
