@@ -101,6 +101,10 @@ export interface CreateImageOptions {
   history?: readonly HistoryEntry[];
   /** References to point at the new image ("name[:tag]"). */
   tags?: readonly string[];
+  /** Diff ids under the new layers when there is no parent image (commit of a container whose image was deleted; they must be stored). */
+  baseDiffIds?: readonly string[];
+  /** Keep layers that are the empty tar (`docker import` of an empty archive does). */
+  keepEmptyLayers?: boolean;
 }
 
 /** A layer blob to store along with an image being added (load, pull). */
@@ -286,7 +290,7 @@ export class ImageStore {
 
   /** The image a full reference string points at. */
   refTarget(ref: Reference): string | null {
-    return this.refs.get(referenceString(ref)) ?? null;
+    return this.refs.get(referenceString(tagNameOnly(ref))) ?? null;
   }
 
   /** Every reference (parsed) that points at `id`, sorted by full string. */
@@ -463,13 +467,14 @@ export class ImageStore {
     const newDiffIds: string[] = [];
     for (const [index, tar] of (options.layers ?? []).entries()) {
       const checked = await checkLayerBlob(tar, `layer ${index + 1}`);
-      if (checked.diffId === EMPTY_LAYER_DIFF_ID) continue;
+      if (checked.diffId === EMPTY_LAYER_DIFF_ID && !options.keepEmptyLayers) continue;
       inputs.push({ diffId: checked.diffId, blob: tar, mediaType: checked.compressed ? MediaTypes.dockerLayerGzip : MediaTypes.dockerLayer, size: checked.size });
       newDiffIds.push(checked.diffId);
     }
     const { history: ownHistory, rootfs: _rootfs, ...rest } = options.config;
     const history = [...(parent?.config.history ?? []), ...(ownHistory ?? []), ...(options.history ?? [])];
-    const config: ImageConfig = { ...rest, rootfs: { type: 'layers', diff_ids: [...(parent?.diffIds ?? []), ...newDiffIds] } };
+    const below = parent?.diffIds ?? options.baseDiffIds ?? [];
+    const config: ImageConfig = { ...rest, rootfs: { type: 'layers', diff_ids: [...below, ...newDiffIds] } };
     if (history.length > 0) config.history = history;
     const refs = (options.tags ?? []).map((t) => tagNameOnly(parseNormalizedNamed(t)));
     const result = await this.addImage({
@@ -486,14 +491,14 @@ export class ImageStore {
   /**
    * Points `ref` (a tag or digest reference) at `image` (dockerd's AddTag
    * with force: a tag that named another image moves). Sets LastTagTime
-   * and emits "tag".
+   * and emits "tag", unless `quiet` (digest references a push adds).
    */
-  tag(image: Image, ref: Reference): Promise<void> {
+  tag(image: Image, ref: Reference, options: { quiet?: boolean } = {}): Promise<void> {
     return this.queue.run(async () => {
       const entry = this.images.get(image.id);
       if (!entry) throw noSuchImage(image.id);
-      const key = referenceString(ref);
-      const updated: ImageEntry = { ...entry, lastTagTime: this.now() };
+      const key = referenceString(tagNameOnly(ref));
+      const updated: ImageEntry = options.quiet ? entry : { ...entry, lastTagTime: this.now() };
       await this.blobs.commit([
         { op: 'requireRecord', key: IMAGE_PREFIX + image.id, present: true },
         { op: 'putRecord', key: REF_PREFIX + key, value: { ref: key, id: image.id } },
@@ -501,14 +506,14 @@ export class ImageStore {
       ]);
       this.refs.set(key, image.id);
       this.images.set(image.id, updated);
-      this.emit('tag', image.id, { name: familiarString(ref) });
+      if (!options.quiet) this.emit('tag', image.id, { name: familiarString(ref) });
     });
   }
 
-  /** Removes a reference; returns the image ID it pointed at. NotFoundError if it names nothing. Emits "untag". */
+  /** Removes a reference (a name alone means its :latest tag); returns the image ID it pointed at. NotFoundError if it names nothing. Emits "untag". */
   untag(ref: Reference): Promise<string> {
     return this.queue.run(async () => {
-      const key = referenceString(ref);
+      const key = referenceString(tagNameOnly(ref));
       const id = this.refs.get(key);
       if (!id) throw noSuchImage(ref);
       await this.blobs.commit([{ op: 'deleteRecord', key: REF_PREFIX + key }]);

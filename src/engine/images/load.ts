@@ -149,17 +149,26 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** Parses and verifies every image of a `docker save` or OCI-layout archive (plain or gzip). Stores nothing. */
 export async function readImageArchive(
   tar: AsyncIterable<Uint8Array>,
-  options: { signal?: AbortSignal; onLayer?: (diffId: string, size: number) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    onLayer?: (diffId: string, size: number) => void;
+    /** Images (by ID) whose layers need not be read or verified: they come back with no layers (preload of images already stored). */
+    skipLayersOf?: (id: string) => boolean;
+  } = {},
 ): Promise<LoadedImage[]> {
   const archive = await readArchive(tar, options.signal);
-  if (archive.has('manifest.json')) return readDockerSave(archive, options.onLayer);
+  if (archive.has('manifest.json')) return readDockerSave(archive, options.onLayer, options.skipLayersOf);
   if (archive.has('index.json')) return readOciLayout(archive, options.onLayer);
   throw new InvalidImageError(
     'invalid archive: it has neither manifest.json (a docker save archive) nor index.json (an OCI image layout)',
   );
 }
 
-async function readDockerSave(archive: Archive, onLayer?: (diffId: string, size: number) => void): Promise<LoadedImage[]> {
+async function readDockerSave(
+  archive: Archive,
+  onLayer?: (diffId: string, size: number) => void,
+  skipLayersOf?: (id: string) => boolean,
+): Promise<LoadedImage[]> {
   const manifest = parseJson(archive.read('manifest.json', 'manifest'), 'manifest.json');
   if (!Array.isArray(manifest)) throw new InvalidImageError('invalid archive: manifest.json is not a list');
   const images: LoadedImage[] = [];
@@ -182,6 +191,7 @@ async function readDockerSave(archive: Archive, onLayer?: (diffId: string, size:
     }
     const layers: LayerInput[] = [];
     for (const [i, path] of layerPaths.entries()) {
+      if (skipLayersOf?.(id)) break;
       const blob = archive.read(path, `layer ${i + 1}`);
       const checked = await checkLayerBlob(blob, `invalid archive: layer ${i + 1} (${path})`, diffIds[i]);
       onLayer?.(checked.diffId, blob.length);
