@@ -32,13 +32,18 @@ export const MediaTypes = {
 export interface CheckedLayer {
   /** sha256 of the uncompressed tar. */
   readonly diffId: string;
-  /** Bytes of the files in the layer (regular files once per inode, plus symlink targets), as dockerd's DiffSize. */
+  /** Bytes of the layer's regular files, as dockerd's DiffSize. */
   readonly size: number;
   readonly compressed: boolean;
   readonly tree: LayerTree;
 }
 
-/** dockerd's layer size: file contents once per inode, plus symlink target lengths. */
+/**
+ * dockerd's layer size (DiffSize): what its tar unpacker counts, the data of
+ * regular-file entries; directories, symlinks, hard links and whiteouts add
+ * nothing. Counted per inode of the tree (a file replaced later in the same
+ * tar counts once).
+ */
 export function contentSize(tree: LayerTree): number {
   const seen = new Set<number>();
   let total = 0;
@@ -47,10 +52,9 @@ export function contentSize(tree: LayerTree): number {
       for (const child of node.children?.values() ?? []) walk(child);
       return;
     }
-    if (seen.has(node.ino)) return;
+    if (node.kind !== 'file' || seen.has(node.ino)) return;
     seen.add(node.ino);
-    if (node.kind === 'file') total += node.data?.size ?? 0;
-    else if (node.kind === 'symlink') total += node.target.length;
+    total += node.data?.size ?? 0;
   };
   walk(tree.root);
   return total;

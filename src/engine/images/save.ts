@@ -218,7 +218,8 @@ export async function* saveImages(store: ImageStore, items: readonly SaveItem[])
     let parent = '';
     for (let i = 0; i < diffIds.length; i++) {
       const diffId = diffIds[i]!;
-      let v1: V1Image = { created: goTimeString(config.created), container_config: goContainerConfig(undefined) };
+      // dockerd 20.10 gives the lower layers' v1 JSON the Unix epoch as created time (time.Unix(0, 0), in UTC here).
+      let v1: V1Image = { created: '1970-01-01T00:00:00Z', container_config: goContainerConfig(undefined) };
       if (i === diffIds.length - 1) v1 = v1Of(config);
       const id = await v1Id(v1, chains[i]!, parent ? `sha256:${parent}` : '');
       v1 = { ...v1, id };
@@ -316,7 +317,7 @@ export async function* saveImages(store: ImageStore, items: readonly SaveItem[])
   }
   const index = { schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests: indexManifests };
   yield* entryChunks({ path: 'index.json', type: 'file', mode: 0o644, data: utf8(goJson(index)) });
-  yield* entryChunks({ path: 'manifest.json', type: 'file', mode: 0o644, data: utf8(goJson(manifest)) });
+  yield* entryChunks({ path: 'manifest.json', type: 'file', mode: 0o644, data: utf8(`${goJson(manifest)}\n`) });
   yield* entryChunks({ path: 'oci-layout', type: 'file', mode: 0o644, data: utf8('{"imageLayoutVersion":"1.0.0"}') });
   if (Object.keys(repositories).length > 0) {
     const sorted: Record<string, Json> = {};
