@@ -71,8 +71,8 @@ export async function commitFromContainer(store: ImageStore, options: CommitFrom
     created,
     docker_version: DRYDOCK_VERSION,
   };
+  // dockerd's commit keeps the comment in the history entry only (inspect falls back to it).
   if (options.author) config.author = options.author;
-  if (options.comment) config.comment = options.comment;
   if (base?.config.variant) config.variant = base.config.variant;
   const tags = (options.tags ?? []).map(checkRef);
   if (!base && options.baseDiffIds && options.baseDiffIds.length > 0) {

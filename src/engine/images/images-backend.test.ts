@@ -247,7 +247,8 @@ describe('images backend', () => {
     assert.deepEqual(image.config.config!.Cmd, ['/hello', 'again']);
     assert.deepEqual(image.config.config!.Env, ['PATH=/bin', 'X=2']);
     assert.equal(image.config.container, 'f'.repeat(64));
-    assert.equal(image.config.comment, 'a note');
+    assert.equal(image.config.comment, undefined);
+    assert.equal((await committer.inspect('snap')).Comment, 'a note');
     const history = await committer.history('snap');
     assert.equal(history[0]!.CreatedBy, 'sh -c echo hi > /new-file');
     assert.equal(history[0]!.Comment, 'a note');

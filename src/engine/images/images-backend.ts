@@ -212,7 +212,8 @@ export class DrydockImagesBackend implements ImagesBackend {
       RepoTags: [...image.repoTags],
       RepoDigests: [...image.repoDigests],
       Parent: image.parent ?? '',
-      Comment: config.comment ?? '',
+      // dockerd: the config's comment, else the last history entry's (commit writes it there only).
+      Comment: config.comment || config.history?.at(-1)?.comment || '',
       Created: goTimeString(config.created),
       DockerVersion: config.docker_version ?? '',
       Author: config.author ?? '',
