@@ -335,7 +335,8 @@ export class DrydockImagesBackend implements ImagesBackend {
   private async deleteHelper(id: string, records: ImageDeleteResponseItem[], force: boolean, prune: boolean, quiet: boolean): Promise<void> {
     const conflict = this.deleteConflict(id, force ? { hard: true } : { hard: true, references: true, stopped: true });
     if (conflict) {
-      const dangling = this.store.referencesOf(id).length === 0;
+      // dockerd's imageIsDangling: no references and no child images.
+      const dangling = this.store.referencesOf(id).length === 0 && this.store.children(id).length === 0;
       if (quiet && (!dangling || conflict.used)) return;
       throw conflict.error;
     }

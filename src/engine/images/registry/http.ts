@@ -38,14 +38,15 @@ export interface WhatwgResponseLike {
 
 export type WhatwgFetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: Uint8Array; signal?: AbortSignal; redirect: 'follow' },
+  init: { method: string; headers: Record<string, string>; body?: Uint8Array<ArrayBuffer>; signal?: AbortSignal; redirect: 'follow' },
 ) => Promise<WhatwgResponseLike>;
 
 /** Adapts a WHATWG `fetch` (Node 18+, browsers, Service Workers) to RegistryFetch. */
 export function fromWhatwgFetch(fetchFn: WhatwgFetchLike): RegistryFetch {
   return async (request) => {
     const init: Parameters<WhatwgFetchLike>[1] = { method: request.method, headers: { ...request.headers }, redirect: 'follow' };
-    if (request.body !== undefined) init.body = request.body;
+    // A copy backed by a plain ArrayBuffer: what BodyInit accepts everywhere.
+    if (request.body !== undefined) init.body = new Uint8Array(request.body);
     if (request.signal !== undefined) init.signal = request.signal;
     const response = await fetchFn(request.url, init);
     let used = false;
