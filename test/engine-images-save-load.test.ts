@@ -1,16 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
-import { fromUtf8, sha256Hex, utf8 } from '../../common/bytes.ts';
-import { MemoryBlobStore } from '../../platform/memory/blob-store.ts';
-import { gzip } from '../../unionfs/tar/gzip.ts';
-import { readTar } from '../../unionfs/tar/reader.ts';
-import { writeTar } from '../../unionfs/tar/writer.ts';
-import type { TarWriteEntry } from '../../unionfs/tar/entry.ts';
-import { InvalidImageError, serializeImageConfig } from './image-config.ts';
-import { ImageStore } from './image-store.ts';
-import { readImageArchive, storeLoadedImages } from './load.ts';
-import { resolveSaveNames, saveImages } from './save.ts';
-import { baseConfig, chunked, collect, layerTar } from './testing/fixtures.ts';
+import { fromUtf8, sha256Hex, utf8 } from '../src/common/bytes.ts';
+import { MemoryBlobStore } from '../src/platform/memory/blob-store.ts';
+import { gzip } from '../src/unionfs/tar/gzip.ts';
+import { readTar } from '../src/unionfs/tar/reader.ts';
+import { writeTar } from '../src/unionfs/tar/writer.ts';
+import type { TarWriteEntry } from '../src/unionfs/tar/entry.ts';
+import { InvalidImageError, serializeImageConfig } from '../src/engine/images/image-config.ts';
+import { ImageStore } from '../src/engine/images/image-store.ts';
+import { readImageArchive, storeLoadedImages } from '../src/engine/images/load.ts';
+import { resolveSaveNames, saveImages } from '../src/engine/images/save.ts';
+import { baseConfig, chunked, collect, layerTar } from '../src/engine/images/testing/fixtures.ts';
 
 const BASE = layerTar({ bin: { dir: true }, 'bin/sh': 'shell', tmp: { dir: true, mode: 0o1777 } });
 const TOP = layerTar({ hello: 'hello\n' });
