@@ -225,6 +225,28 @@ describe('images backend', () => {
     );
   });
 
+  test('import from a URL fetches the tar with the injected fetch', async () => {
+    const { createServer } = await import('node:http');
+    const { fromWhatwgFetch } = await import('../src/engine/images/registry/http.ts');
+    const server = createServer((req, res) => {
+      if (req.url === '/rootfs.tar.gz') res.writeHead(200).end(gzip(BASE));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const backend = new DrydockImagesBackend({ store: await ImageStore.open(await MemoryBlobStore.open()), distribution: { fetch: fromWhatwgFetch(fetch) } });
+      const id = await backend.import({ fromSrc: `http://127.0.0.1:${port}/rootfs.tar.gz`, repo: 'fromurl', tag: '', message: '', changes: [], platform: '' }, chunked(new Uint8Array(0)), () => {}, noSignal);
+      assert.equal((await backend.inspect('fromurl')).Id, id);
+      await assert.rejects(
+        backend.import({ fromSrc: `http://127.0.0.1:${port}/missing`, repo: '', tag: '', message: '', changes: [], platform: '' }, chunked(new Uint8Array(0)), () => {}, noSignal),
+        { message: `Get "http://127.0.0.1:${port}/missing": unexpected status 404` },
+      );
+    } finally {
+      server.close();
+    }
+  });
+
   test('commit: the container\'s layer on its image, config merged with changes, history', async () => {
     const { backend, store, top } = await setup();
     const trees = await store.layerTrees(top);
