@@ -38,6 +38,11 @@ export async function serveSyscalls(kernel: Kernel, proc: Process): Promise<void
         }
         return;
       }
+      if (proc.group.frozen) {
+        // docker pause: hold the process at this system call until it is thawed (or killed).
+        await Promise.race([proc.group.thawed(), proc.exited]);
+        continue;
+      }
       const op = channel.take();
       proc.inSyscall = true;
       let result: number;

@@ -508,6 +508,17 @@ export class Kernel implements ProcfsHost {
     return caught;
   }
 
+  /**
+   * Sends `sig` to every process of group `pgid` in namespace `ns` (a
+   * terminal's foreground job). The sender counts as inside the namespace,
+   * so a container's init still ignores signals it has no handler for.
+   */
+  signalGroup(ns: PidNamespace, pgid: number, sig: number): void {
+    for (const proc of [...ns.members.values()]) {
+      if (proc.alive && proc.pidns === ns && proc.pgid === pgid) this.signal(proc, sig, proc);
+    }
+  }
+
   /** A process as seen from namespace `ns` by number (undefined if not visible). */
   lookup(ns: PidNamespace, pid: number): Process | undefined {
     return ns.members.get(pid);

@@ -17,8 +17,14 @@ export class ResourceGroup {
   memoryPeak = 0;
   /** Times a spawn failed because of pidsLimit (Docker's pids.events max). */
   pidsLimitHits = 0;
-  /** docker pause: processes stop at their next system call until unfrozen. */
+  /**
+   * docker pause: while frozen, the group's processes are held at their next
+   * system call (a guest computing without system calls keeps running until
+   * it makes one: a wasm guest cannot be stopped mid-instruction short of
+   * being killed).
+   */
   frozen = false;
+  private readonly thawWaiters = new Set<() => void>();
 
   constructor(
     readonly name: string,
@@ -26,6 +32,18 @@ export class ResourceGroup {
   ) {
     this.memoryLimit = limits.memory ?? null;
     this.pidsLimit = limits.pids ?? null;
+  }
+
+  thaw(): void {
+    this.frozen = false;
+    for (const wake of [...this.thawWaiters]) wake();
+    this.thawWaiters.clear();
+  }
+
+  /** Resolves when the group is thawed (immediately if it is not frozen). */
+  thawed(): Promise<void> {
+    if (!this.frozen) return Promise.resolve();
+    return new Promise((resolve) => this.thawWaiters.add(resolve));
   }
 
   /** CPU time used by the group's processes, live and exited, in microseconds. */

@@ -76,10 +76,15 @@ export class MountNamespace {
     return { inode: this.rootMount.fs.root(), mount: this.rootMount, path: '/' };
   }
 
-  /** Mounts `fs` on the existing directory `path` (resolved as root would). */
+  /**
+   * Mounts `fs` on the existing `path` (resolved as root would): a directory
+   * filesystem on a directory, or a single-file filesystem on a file.
+   */
   mount(path: string, fs: FileSystem, options: MountOptions = {}): Mount {
     const at = this.resolve(this.root(), path, { follow: true, creds: { uid: 0, gid: 0, groups: [] } });
-    if (at.inode.kind !== 'dir') fail(Errno.ENOTDIR, path);
+    const isDir = fs.root().kind === 'dir';
+    if (isDir && at.inode.kind !== 'dir') fail(Errno.ENOTDIR, path);
+    if (!isDir && at.inode.kind === 'dir') fail(Errno.EISDIR, path);
     const mount = new Mount(at.path, fs, options.readOnly ?? false, options.source ?? fs.type, options.options ?? '');
     this.mounts.set(at.path, mount);
     return mount;

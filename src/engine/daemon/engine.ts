@@ -1,0 +1,132 @@
+/**
+ * createEngine: the whole Drydock engine in one object — the kernel, the
+ * stores, the container, exec, image and volume subsystems, events, and the
+ * Engine API over them. Platform pieces (storage, workers, host directories)
+ * come from the entry point, so the same engine runs in Node and in a page.
+ */
+import type { Kernel } from '../../kernel/kernel.ts';
+import type { BlobStore } from '../../platform/types.ts';
+import { ContentStore } from '../../unionfs/store/content-store.ts';
+import { Snapshotter } from '../../unionfs/store/snapshotter.ts';
+import { createApi } from '../api/create-api.ts';
+import type { EngineApi } from '../api/create-api.ts';
+import { EngineSystemBackend } from '../api/engine-system.ts';
+import type { ImagesBackend } from '../api/routers/image-backend.ts';
+import { EngineContainersBackend } from '../containers/containers-backend.ts';
+import { ExecManager } from '../containers/exec.ts';
+import type { ImageSource } from '../containers/image-source.ts';
+import { ContainerManager } from '../containers/manager.ts';
+import type { BindSource } from '../containers/manager.ts';
+import { ContainerStore } from '../containers/store.ts';
+import type { DiskUsage } from '../types/system.ts';
+import type { VolumeDriver } from '../volumes/volumes.ts';
+import { VolumeManager } from '../volumes/volumes.ts';
+import { Filters } from '../types/filters.ts';
+import { EventBus } from './events.ts';
+
+/** The image subsystem: what containers need (ImageSource) and what the API needs (ImagesBackend). */
+export interface ImageSubsystem {
+  readonly source: ImageSource;
+  readonly backend: ImagesBackend;
+  /** Called by the engine with the check the image store needs for `docker rmi` conflicts. */
+  setInUse?(check: (imageId: string) => { running: boolean; containerId: string } | null): void;
+  /** Called by the engine so image events reach /events. */
+  setEvents?(events: EventBus): void;
+}
+
+export interface EngineOptions {
+  readonly kernel: Kernel;
+  /** Persistent storage (IndexedDB, a directory, memory). */
+  readonly blobs: BlobStore;
+  /** Builds the image subsystem on the engine's content store. */
+  readonly images: (content: ContentStore, blobs: BlobStore) => Promise<ImageSubsystem>;
+  readonly volumes: VolumeDriver;
+  readonly binds?: BindSource;
+  /** CPUs and memory reported by `docker info` and used for stats. */
+  readonly ncpu: number;
+  readonly memTotal: number;
+  /** Where data lives, shown by `docker info` ("Docker Root Dir"). */
+  readonly dataRoot: string;
+  /** The host runtime ("node v20.20.2", a browser name), shown as the server's Go version. */
+  readonly runtime?: string;
+  readonly name?: string;
+}
+
+export interface Engine {
+  readonly api: EngineApi;
+  readonly kernel: Kernel;
+  readonly containers: ContainerManager;
+  readonly events: EventBus;
+  /** Handles an HTTP-shaped request (WHATWG Request/Response), as `engine.fetch` in the browser. */
+  fetch: EngineApi['fetch'];
+  /** Stops containers (saving their state) and releases the stores. */
+  shutdown(): Promise<void>;
+}
+
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const events = new EventBus();
+  const content = new ContentStore(options.blobs);
+  const snapshots = new Snapshotter(content);
+  const images = await options.images(content, options.blobs);
+  const volumes = await VolumeManager.open(options.volumes, options.blobs, events);
+  const containers = new ContainerManager({
+    kernel: options.kernel,
+    images: images.source,
+    volumes,
+    store: new ContainerStore(options.blobs, snapshots),
+    events,
+    ...(options.binds ? { binds: options.binds } : {}),
+  });
+  images.setEvents?.(events);
+  images.setInUse?.((imageId) => {
+    const users = containers.all().filter((c) => c.record.image === imageId);
+    if (users.length === 0) return null;
+    const running = users.find((c) => c.running);
+    return { running: running !== undefined, containerId: (running ?? users[0]!).id };
+  });
+  await containers.restore();
+  const containersBackend = new EngineContainersBackend(containers, { dataRoot: options.dataRoot, ncpu: options.ncpu, memTotal: options.memTotal });
+  const listImages = () => images.backend.list({ all: false, digests: false, sharedSize: false, manifests: false, filters: Filters.empty() });
+  const system = new EngineSystemBackend({
+    ncpu: options.ncpu,
+    memTotal: options.memTotal,
+    dataRoot: options.dataRoot,
+    ...(options.runtime ? { runtime: options.runtime } : {}),
+    ...(options.name ? { name: options.name } : {}),
+    counts: async () => {
+      const all = containers.all();
+      const running = all.filter((c) => c.running && !c.paused).length;
+      const paused = all.filter((c) => c.paused).length;
+      return { containers: all.length, running, paused, stopped: all.length - running - paused, images: (await listImages()).length };
+    },
+    events: (eventOptions, signal) => events.subscribe(eventOptions, signal),
+    diskUsage: async (): Promise<DiskUsage> => ({
+      LayersSize: 0,
+      Images: await listImages(),
+      Containers: await containersBackend.list({ all: true, size: false, filters: Filters.empty() }),
+      Volumes: (await volumes.list(Filters.empty())).Volumes ?? [],
+      BuildCache: [],
+    }),
+  });
+  const api = createApi({
+    backends: {
+      system,
+      containers: containersBackend,
+      exec: new ExecManager(containers),
+      images: images.backend,
+      volumes,
+    },
+  });
+  return {
+    api,
+    kernel: options.kernel,
+    containers,
+    events,
+    fetch: (request) => api.fetch(request),
+    async shutdown() {
+      await containers.shutdown();
+      await options.kernel.shutdown();
+      await options.blobs.close();
+    },
+  };
+}

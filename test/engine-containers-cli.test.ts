@@ -1,0 +1,89 @@
+/** The real docker CLI driving containers on the engine (run, logs, ps, exec, stop, rm, cp, ...). */
+import { strict as assert } from 'node:assert';
+import { after, before, test } from 'node:test';
+import { dockerSkip, startTestEngine } from './helpers/engine-harness.ts';
+import type { TestEngine } from './helpers/engine-harness.ts';
+
+let t: TestEngine;
+before(async () => {
+  if (!dockerSkip) t = await startTestEngine();
+});
+after(() => t?.close());
+
+test('docker run --rm busybox echo hello', { skip: dockerSkip }, async () => {
+  const r = await t.docker(['run', '--rm', 'busybox', 'echo', 'hello']);
+  assert.deepEqual(r, { stdout: 'hello\n', stderr: '', code: 0 });
+});
+
+test('docker run hello-world', { skip: dockerSkip }, async () => {
+  const r = await t.docker(['run', '--rm', 'hello-world']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^\nHello from Drydock!\n/);
+});
+
+test('exit status, stdout and stderr of a container; logs, ps -a and rm afterwards', { skip: dockerSkip }, async () => {
+  const r = await t.docker(['run', '--name', 'tt', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+  assert.deepEqual(r, { stdout: 'out\n', stderr: 'err\n', code: 3 });
+  const logs = await t.docker(['logs', 'tt']);
+  assert.deepEqual(logs, { stdout: 'out\n', stderr: 'err\n', code: 0 });
+  const ps = await t.docker(['ps', '-a', '--format', '{{.Names}} {{.Status}} {{.Command}}']);
+  assert.match(ps.stdout, /^tt Exited \(3\) (Less than a second|\d+ seconds?) ago "sh -c 'echo out; ec…"$/m);
+  assert.equal((await t.docker(['rm', 'tt'])).stdout, 'tt\n');
+  const again = await t.docker(['rm', 'tt']);
+  assert.equal(again.code, 1);
+  assert.equal(again.stderr, 'Error response from daemon: No such container: tt\n');
+});
+
+test('stdin with -i', { skip: dockerSkip }, async () => {
+  const r = await t.docker(['run', '-i', '--rm', 'busybox', 'sh', '-c', 'read line; echo "got $line"; cat'], { input: 'first\nsecond\n' });
+  assert.deepEqual(r, { stdout: 'got first\nsecond\n', stderr: '', code: 0 });
+});
+
+test('detached container: ps, exec, top, stop (SIGKILL after the timeout for an init without a handler)', { skip: dockerSkip }, async () => {
+  const run = await t.docker(['run', '-d', '--name', 'sleeper', 'busybox', 'sig', 'sleep']);
+  assert.equal(run.code, 0);
+  assert.match(run.stdout, /^[0-9a-f]{64}\n$/);
+  const ps = await t.docker(['ps', '--format', '{{.Names}} {{.Status}}']);
+  assert.match(ps.stdout, /^sleeper Up /m);
+  const exec = await t.docker(['exec', 'sleeper', 'sh', '-c', 'echo inside; echo $HOSTNAME']);
+  assert.equal(exec.stdout, `inside\n${run.stdout.slice(0, 12)}\n`);
+  const failing = await t.docker(['exec', 'sleeper', 'sh', '-c', 'exit 5']);
+  assert.equal(failing.code, 5);
+  const top = await t.docker(['top', 'sleeper']);
+  assert.match(top.stdout, /^UID\s+PID\s+PPID\s+C\s+STIME\s+TTY\s+TIME\s+CMD\nroot\s+\d+\s+0\s+0\s+\S+\s+\?\s+\S+\s+sig sleep\n$/);
+  const stop = await t.docker(['stop', '-t', '1', 'sleeper']);
+  assert.equal(stop.stdout, 'sleeper\n');
+  const code = await t.docker(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', 'sleeper']);
+  assert.equal(code.stdout, 'exited 137\n');
+  await t.docker(['rm', 'sleeper']);
+});
+
+test('names: too short, conflicts, rename', { skip: dockerSkip }, async () => {
+  const short = await t.docker(['create', '--name', 't', 'busybox']);
+  assert.equal(short.code, 1);
+  assert.match(short.stderr, /Invalid container name \(t\), only \[a-zA-Z0-9\]\[a-zA-Z0-9_.-\] are allowed/);
+  const first = await t.docker(['create', '--name', 'dup', 'busybox']);
+  assert.equal(first.code, 0);
+  const second = await t.docker(['create', '--name', 'dup', 'busybox']);
+  assert.equal(second.code, 1);
+  assert.match(second.stderr, /Conflict\. The container name "\/dup" is already in use by container "[0-9a-f]{64}"/);
+  assert.equal((await t.docker(['rename', 'dup', 'dup2'])).code, 0);
+  assert.equal((await t.docker(['rm', 'dup2'])).stdout, 'dup2\n');
+});
+
+test('a missing executable fails like runc (exit 127)', { skip: dockerSkip }, async () => {
+  const r = await t.docker(['run', '--rm', 'busybox', 'nosuchcmd']);
+  assert.equal(r.code, 127);
+  assert.match(r.stderr, /exec: "nosuchcmd": executable file not found in \$PATH/);
+});
+
+test('docker cp out of and into a container, and docker diff', { skip: dockerSkip }, async () => {
+  await t.docker(['run', '--name', 'cpc', 'busybox', 'sh', '-c', 'echo data > /tmp/file; mkdir /work']);
+  const out = await t.docker(['cp', 'cpc:/tmp/file', '-']);
+  assert.equal(out.code, 0);
+  assert.match(out.stdout, /^file\0/);
+  assert.match(out.stdout, /data\n/);
+  const diff = await t.docker(['diff', 'cpc']);
+  assert.deepEqual(diff.stdout.trim().split('\n').sort(), ['A /tmp/file', 'A /work', 'C /tmp'].sort());
+  await t.docker(['rm', 'cpc']);
+});
