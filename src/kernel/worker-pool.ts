@@ -30,6 +30,7 @@ export class PooledWorker {
 export class WorkerPool {
   private readonly idle: PooledWorker[] = [];
   private starting = 0;
+  private closed = false;
 
   constructor(
     private readonly host: WorkerHost,
@@ -39,13 +40,15 @@ export class WorkerPool {
 
   /** Starts workers until `warm` are idle or starting. */
   prewarm(): void {
-    while (this.idle.length + this.starting < this.warm) {
+    while (!this.closed && this.idle.length + this.starting < this.warm) {
       this.starting++;
       const pooled = this.create();
       pooled.ready.then(
         () => {
           this.starting--;
-          if (!pooled.failed) this.idle.push(pooled);
+          // a worker that became ready after shutdown() must not keep the host alive
+          if (this.closed) void pooled.worker.terminate();
+          else if (!pooled.failed) this.idle.push(pooled);
         },
         () => {
           this.starting--;
@@ -76,7 +79,7 @@ export class WorkerPool {
   release(pooled: PooledWorker): void {
     pooled.owner = null;
     pooled.worker.setActive(false);
-    if (pooled.failed || this.idle.length >= Math.max(this.warm, 4)) {
+    if (this.closed || pooled.failed || this.idle.length >= Math.max(this.warm, 4)) {
       void pooled.worker.terminate();
       return;
     }
@@ -91,6 +94,7 @@ export class WorkerPool {
   }
 
   async shutdown(): Promise<void> {
+    this.closed = true;
     const all = this.idle.splice(0);
     await Promise.all(all.map((p) => p.worker.terminate()));
   }
