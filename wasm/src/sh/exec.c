@@ -21,6 +21,10 @@
 #include "sh.h"
 
 extern int g_lineno;
+int g_lineno_fixed; /* a child shell reports the line where its subshell started */
+static void set_lineno(int l) {
+  if (!g_lineno_fixed) g_lineno = l;
+}
 int g_status;
 pid_t g_rootpid;
 pid_t g_lastbg;
@@ -614,7 +618,7 @@ extern int g_exec_redirs_permanent;
 static int eval_simple(node_t *n, int flags) {
   stmark_t mark;
   stmark(&mark);
-  g_lineno = n->lineno;
+  set_lineno(n->lineno);
   g_last_subst_status = 0;
   g_subst_happened = 0;
   int argc = 0;
@@ -719,7 +723,7 @@ static pid_t start_element(node_t *n, int in_fd, int out_fd, int bg, int *status
   if (n->type == N_CMD && n->u.cmd.args && cmd_is_pure(n)) {
     stmark_t mark;
     stmark(&mark);
-    g_lineno = n->lineno;
+    set_lineno(n->lineno);
     int argc = 0;
     char **argv = expand_words(n->u.cmd.args, &argc);
     if (!argv) {
@@ -918,7 +922,7 @@ static int eval_loop(node_t *n, int flags) {
 static int eval_for(node_t *n, int flags) {
   stmark_t mark;
   stmark(&mark);
-  g_lineno = n->lineno;
+  set_lineno(n->lineno);
   char **items;
   int count;
   if (n->u.nfor.has_in) {
@@ -956,7 +960,7 @@ static int eval_for(node_t *n, int flags) {
 static int eval_case(node_t *n, int flags) {
   stmark_t mark;
   stmark(&mark);
-  g_lineno = n->lineno;
+  set_lineno(n->lineno);
   char *word = expand_string(n->u.ncase.word, EXP_TILDE);
   if (!word) {
     streset(&mark);
@@ -1021,7 +1025,7 @@ static int eval_subshell(node_t *n, int flags) {
 /* Applies a compound command's redirections around its evaluation. */
 static int with_redirs(node_t *n, int flags, int (*fn)(node_t *, int)) {
   if (!n->redirs) return fn(n, flags);
-  g_lineno = n->lineno;
+  set_lineno(n->lineno);
   if (redirect(n->redirs, 1) < 0) {
     redirect_pop();
     if (g_exc) return g_status;
@@ -1069,16 +1073,16 @@ int eval(node_t *n, int flags) {
       break;
     }
     case N_PIPE:
-      g_lineno = n->lineno;
+      set_lineno(n->lineno);
       status = eval_pipe(n, flags);
       check_e = !n->u.pipe.bang;
       break;
     case N_BG:
-      g_lineno = n->lineno;
+      set_lineno(n->lineno);
       status = eval_bg(n);
       break;
     case N_SUBSHELL:
-      g_lineno = n->lineno;
+      set_lineno(n->lineno);
       status = eval_subshell(n, flags);
       check_e = 1;
       break;

@@ -226,6 +226,8 @@ int state_load_and_run(int fd) {
   }
   if (command) {
     (void)command_len;
+    extern int g_lineno_fixed;
+    g_lineno_fixed = 1;
     eval_string(command, EV_EXIT);
   }
   if (g_exc == EXC_EXIT) sh_exit(g_exitstatus_pending);
