@@ -25,7 +25,13 @@ export const BUSYBOX_WASM = join(root, 'wasm/bin/busybox.wasm');
 const PROGRAMS = join(root, 'test/programs/bin');
 
 /** Applets linked into /bin when the busybox binary exists (those it does not have fail with its own error). */
-export const APPLETS = ['cat', 'echo', 'printf', 'wc', 'head', 'tail', 'sort', 'uniq', 'tr', 'cut', 'grep', 'sed', 'ls', 'mkdir', 'rm', 'cp', 'mv', 'touch', 'env', 'printenv', 'sleep', 'true', 'false', 'pwd', 'id', 'uname', 'hostname', 'tee', 'yes', 'seq', 'basename', 'dirname', 'kill', 'expr', 'od', 'xargs', 'find', 'date'];
+export const APPLETS = [
+  'cat', 'echo', 'printf', 'ls', 'mkdir', 'rm', 'rmdir', 'cp', 'mv', 'touch', 'ln', 'chmod', 'chown', 'chgrp', 'stat', 'find',
+  'xargs', 'grep', 'head', 'tail', 'sort', 'uniq', 'cut', 'tr', 'sed', 'wc', 'tee', 'dd', 'du', 'df', 'tar', 'gzip', 'gunzip',
+  'base64', 'md5sum', 'sha256sum', 'basename', 'dirname', 'realpath', 'env', 'printenv', 'hostname', 'id', 'whoami', 'uname',
+  'date', 'sleep', 'kill', 'ps', 'top', 'free', 'uptime', 'mount', 'true', 'false', 'yes', 'seq', 'which', 'clear', 'pwd',
+  'expr', 'od',
+];
 
 /**
  * A host directory laid out as the sandbox's /bin: sh, busybox + applet

@@ -77,7 +77,7 @@ static int refill(input_t *in) {
       in->blen = n;
       return 1;
     }
-    xwrite_all(2, prompt, strlen(prompt));
+    xwrite_all(1, prompt, strlen(prompt)); /* busybox: prompts go to stdout */
     free(prompt);
   }
   for (;;) {
