@@ -133,6 +133,18 @@ test('interactive: a syntax error or a failing command does not end the shell; S
   assert.equal((await sh.proc.exited).exitCode, 0);
 });
 
+test('interactive: ctrl-C (SIGINT to the shell) stops the foreground command and returns to the prompt', async () => {
+  const sh = await interactive();
+  await waitForOutput(sh.screen, '# ');
+  await sh.exchange('wasi-spin\r', 'spinning');
+  const before = sh.screen.text().length;
+  kernel.signal(sh.proc, SIG.INT, null);
+  while (!sh.screen.text().slice(before).includes('# ')) await new Promise((r) => setTimeout(r, 5));
+  await sh.exchange('echo status=$?\r', 'status=130');
+  sh.input.type('exit\r');
+  assert.equal((await sh.proc.exited).exitCode, 0);
+});
+
 test('interactive without a terminal (sh -i): prompts on stdout, job control notice on stderr', async () => {
   const r = await runSh(kernel, bin.dir, ['-i'], { stdin: new FixedInput('echo hi; echo $-\n') });
   assert.equal(r.stdout, '/ # hi\nsi\n/ # ');

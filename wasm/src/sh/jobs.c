@@ -110,6 +110,12 @@ int job_wait(pid_t pid) {
   if (!j) return 127;
   while (!j->done) {
     int r = wait_one(pid, 1);
+    if (r == -1 && g_interactive && g_pending_sig[SIGINT] && !g_trap[SIGINT]) {
+      /* Drydock's terminals have no line discipline that would signal the
+       * foreground job: an interactive shell passes ctrl-C on to it. */
+      g_pending_sig[SIGINT] = 0;
+      kill(pid, SIGINT);
+    }
     if (r == -2) {
       /* not our child any more (ECHILD): treat as done */
       j->done = 1;

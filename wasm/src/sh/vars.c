@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "drydock.h"
 #include "sh.h"
 
 #define NBUCKETS 128
@@ -169,6 +170,8 @@ void vars_init(char **envp) {
   char buf[32];
   snprintf(buf, sizeof buf, "%d", (int)getppid());
   var_set("PPID", buf, 0);
+  struct drydock_utsname u;
+  if (__drydock_uname(&u) == 0) var_set("HOSTNAME", u.nodename, 0);
   const char *lvl = var_get("SHLVL");
   snprintf(buf, sizeof buf, "%d", (lvl ? atoi(lvl) : 0) + 1);
   var_set("SHLVL", buf, V_EXPORT);
