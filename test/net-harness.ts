@@ -30,6 +30,8 @@ export function workerBundle(): Promise<URL> {
       packages: 'external',
       logLevel: 'warning',
     });
+    // esbuild's service process would keep the test process alive.
+    await esbuild.stop();
     return pathToFileURL(outfile);
   })();
   return bundled;

@@ -64,12 +64,13 @@ let nextNamespaceId = 1;
  *  1. loopback or one of its own addresses: the namespace itself;
  *  2. inside the subnet of a bridge it is plugged into: the namespace that
  *     holds the address there, else EHOSTUNREACH after the ARP timeout;
- *  3. through its default route (a non-internal network): an address of the
- *     host namespace (a gateway of any bridge) is the host; an address in
- *     another bridge's subnet is dropped (Docker's isolation: connects time
- *     out); anything else leaves through the host network if outbound
- *     traffic is allowed, else ENETUNREACH;
- *  4. no default route (`none`, internal networks only): ENETUNREACH.
+ *  3. through its default route: an address of the host namespace (a
+ *     gateway of any bridge) is the host; an address in another bridge's
+ *     subnet is dropped (Docker's isolation: connects time out); anything
+ *     else is dropped when the route goes through an --internal network,
+ *     and otherwise leaves through the host network if outbound traffic is
+ *     allowed (else ENETUNREACH);
+ *  4. no default route (`none`): ENETUNREACH.
  * The host namespace is plugged into every bridge (its gateway address) and
  * sends everything else to the host network.
  */
@@ -144,6 +145,8 @@ export class NetworkStack {
     const hostNs = this.hostNamespace;
     if (hostNs && hostNs.owns(dst)) return { kind: 'local', ns: hostNs, source };
     for (const bridge of this.bridges) if (bridge.subnet.contains(dst)) return { kind: 'dropped', source };
+    // An --internal network has a default route, but nothing leaves the bridge (dockerd drops it).
+    if (def.device.bridge?.internal) return { kind: 'dropped', source };
     if (!this.canGoOutside(from)) return { kind: 'unreachable', errno: Errno.ENETUNREACH, delayMs: 0, source };
     return { kind: 'external', source };
   }
