@@ -4,7 +4,7 @@
  * applet when wasm/bin/busybox.wasm exists, and a few test programs.
  * Shared by test/userland-sh*.test.ts and bench/sh.bench.ts.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,8 +37,14 @@ export const APPLETS = [
  * A host directory laid out as the sandbox's /bin: sh, busybox + applet
  * symlinks (if built), and the wasi-* test programs under their own names.
  */
-export function makeBinDir(): { dir: string; cleanup: () => void; busybox: boolean } {
-  const dir = mkdtempSync(join(tmpdir(), 'drydock-sh-bin-'));
+export function makeBinDir(): { dir: string; etc: string; cleanup: () => void; busybox: boolean } {
+  const top = mkdtempSync(join(tmpdir(), 'drydock-sh-'));
+  const dir = join(top, 'bin');
+  const etc = join(top, 'etc');
+  mkdirSync(dir);
+  mkdirSync(etc);
+  writeFileSync(join(etc, 'passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n');
+  writeFileSync(join(etc, 'group'), 'root:x:0:\nnogroup:x:65534:\n');
   copyFileSync(SH_WASM, join(dir, 'sh'));
   const busybox = existsSync(BUSYBOX_WASM);
   if (busybox) {
@@ -49,10 +55,10 @@ export function makeBinDir(): { dir: string; cleanup: () => void; busybox: boole
     const file = join(PROGRAMS, `${name}.wasm`);
     if (existsSync(file)) copyFileSync(file, join(dir, name));
   }
-  return { dir, busybox, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, etc, busybox, cleanup: () => rmSync(top, { recursive: true, force: true }) };
 }
 
-/** A namespace: in-memory root with /bin (read-only host dir), /tmp, /dev (null, zero), /etc, /root, /work. */
+/** A namespace: in-memory root with /bin and /etc (read-only host dirs from makeBinDir), /tmp, /dev (null, zero), /root, /work. */
 export function shSandbox(binDir: string): MountNamespace {
   const mounts = new MountNamespace(new MemFs());
   const r = mounts.root();
@@ -63,6 +69,7 @@ export function shSandbox(binDir: string): MountNamespace {
     mounts.create(r, `/dev/${name}`, 'chardev', { mode: 0o666, uid: 0, gid: 0, rdev }, ROOT);
   }
   mounts.mount('/bin', new HostFs(binDir, true), { readOnly: true });
+  mounts.mount('/etc', new HostFs(join(binDir, '..', 'etc'), true), { readOnly: true });
   return mounts;
 }
 

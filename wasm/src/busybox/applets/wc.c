@@ -36,9 +36,10 @@ int wc_main(int argc, char **argv) {
   if (opt & 8) print_type |= 1 << WC_WORDS;
   if (opt & 16) print_type |= 1 << WC_LENGTH;
   if (!print_type) print_type = (1 << WC_LINES) | (1 << WC_WORDS) | (1 << WC_BYTES);
-  one_count = !(print_type & (print_type - 1));
   char *stdin_only[] = {"-", 0};
   int named = argv[0] != 0;
+  /* One count of one file is printed without padding. */
+  one_count = !(print_type & (print_type - 1)) && (!argv[0] || !argv[1]);
   if (!named) argv = stdin_only;
   unsigned long long total[NCOUNTS] = {0};
   int nfiles = 0, status = 0;
