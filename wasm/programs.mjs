@@ -17,4 +17,6 @@ export const programs = [
   // The busybox-style multicall binary with the applets (wasm/src/busybox/README.md).
   // 1 MiB of stack: sed, sort and find recurse, and wasm-ld's default is 64 KiB.
   { name: 'busybox', sources: ['wasm/src/busybox/*.c', 'wasm/src/busybox/applets/*.c'], headers: ['wasm/src/busybox/*.h'], ldflags: ['-Wl,-z,stack-size=1048576'] },
+  // The static HTTP server of the nginx stand-in image (wasm/src/httpd/README.md).
+  { name: 'httpd', sources: ['wasm/src/httpd/*.c'] },
 ];
