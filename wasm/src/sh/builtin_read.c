@@ -52,10 +52,40 @@ int bi_read(int argc, char **argv) {
   sbuf_t esc = {0}; /* 1 for characters that were backslash-escaped */
   int status = 0;
   int count = 0;
+  /* A seekable input is read in blocks and the offset put back after the
+   * line (what a byte-at-a-time read would leave); pipes go byte by byte. */
+  char block[512];
+  size_t bpos = 0, blen = 0;
+  off_t start = lseek(fd, 0, SEEK_CUR);
+  int seekable = start >= 0;
+  off_t consumed = 0;
   for (;;) {
     if (nchars >= 0 && count >= nchars) break;
     char c;
-    ssize_t r = read(fd, &c, 1);
+    ssize_t r;
+    if (seekable) {
+      if (bpos == blen) {
+        ssize_t got = read(fd, block, sizeof block);
+        if (got < 0 && errno == EINTR) {
+          if (g_gotsig) {
+            dotrap();
+            if (g_exc) break;
+          }
+          continue;
+        }
+        blen = got > 0 ? (size_t)got : 0;
+        bpos = 0;
+      }
+      if (bpos < blen) {
+        c = block[bpos++];
+        consumed++;
+        r = 1;
+      } else {
+        r = 0;
+      }
+    } else {
+      r = read(fd, &c, 1);
+    }
     if (r < 0 && errno == EINTR) {
       if (g_gotsig) {
         dotrap();
@@ -71,7 +101,17 @@ int bi_read(int argc, char **argv) {
     if (c == delim) break;
     if (!raw && c == '\\') {
       char d;
-      r = read(fd, &d, 1);
+      if (seekable) {
+        if (bpos == blen) {
+          ssize_t got = read(fd, block, sizeof block);
+          blen = got > 0 ? (size_t)got : 0;
+          bpos = 0;
+        }
+        r = bpos < blen ? 1 : 0;
+        if (r) d = block[bpos++], consumed++;
+      } else {
+        r = read(fd, &d, 1);
+      }
       if (r <= 0) {
         status = 1;
         break;
@@ -84,6 +124,7 @@ int bi_read(int argc, char **argv) {
     sb_addc(&line, c);
     sb_addc(&esc, 0);
   }
+  if (seekable) lseek(fd, start + consumed, SEEK_SET);
   const char *s = sb_str(&line);
   const char *e = sb_str(&esc);
   size_t n = line.len;

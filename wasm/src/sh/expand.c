@@ -166,7 +166,8 @@ static const char *param_value(const char *name, size_t n, char *buf, size_t buf
     }
   }
   if (name[0] >= '0' && name[0] <= '9') {
-    long k = strtol(name, NULL, 10);
+    long k = 0;
+    for (size_t i = 0; i < n && k < 100000000; i++) k = k * 10 + (name[i] - '0');
     if (k == 0) return g_arg0;
     return k <= g_params.n ? g_params.v[k - 1] : NULL;
   }

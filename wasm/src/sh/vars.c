@@ -251,6 +251,12 @@ int local_declare(const char *assign) {
   s->next = frames->saved;
   frames->saved = s;
   if (eq) return var_set_assignment(assign, 0);
+  /* `local x` starts out unset (as busybox) */
+  if (v && !(v->flags & V_READONLY)) {
+    free(v->value);
+    v->value = NULL;
+    v->flags = V_UNSET;
+  }
   return 0;
 }
 
