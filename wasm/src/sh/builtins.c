@@ -855,7 +855,7 @@ int bi_unalias(int argc, char **argv) {
 /* ------------------------------------------------------------------ misc */
 
 static int bi_times(int argc, char **argv) {
-  bputs("0m0.000000s 0m0.000000s\n0m0.000000s 0m0.000000s\n");
+  bputs("0m0.000s 0m0.000s\n0m0.000s 0m0.000s\n");
   return 0;
 }
 

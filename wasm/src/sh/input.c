@@ -43,7 +43,24 @@ void input_pop(void) {
   g_input = in->prev;
   if (in->close_fd && in->fd >= 0) close(in->fd);
   free(in->buf);
+  if (in->alias) free((char *)in->str);
+  free(in->alias);
   free(in);
+}
+
+/* Reads an alias's value next; its input ends (and pops itself) when the value is consumed. */
+void input_push_alias(const char *name, const char *value) {
+  int lineno = g_input ? g_input->lineno : 0;
+  char *copy = xstrdup(value);
+  input_push_string(copy, strlen(copy), lineno);
+  g_input->alias = xstrdup(name);
+}
+
+/* Is the alias `name` being expanded (so it is not expanded again inside itself)? */
+int alias_active(const char *name) {
+  for (input_t *in = g_input; in; in = in->prev)
+    if (in->alias && strcmp(in->alias, name) == 0) return 1;
+  return 0;
 }
 
 /* Refills an fd source; returns 0 at end of input. */
@@ -103,7 +120,15 @@ int in_getc(void) {
   if (in->npb > 0) {
     c = in->pb[--in->npb];
   } else if (in->fd < 0) {
-    if (in->spos >= in->slen) return -1;
+    if (in->spos >= in->slen) {
+      if (in->alias) {
+        int lineno = in->lineno;
+        input_pop();
+        if (g_input) g_input->lineno = lineno;
+        return in_getc();
+      }
+      return -1;
+    }
     c = (unsigned char)in->str[in->spos++];
   } else {
     if (in->bpos >= in->blen && !refill(in)) return -1;

@@ -4,6 +4,7 @@
  * command starts. Error messages follow ash ("syntax error: unexpected X
  * (expecting Y)").
  */
+#include <stdlib.h>
 #include <string.h>
 #include "parse.h"
 
@@ -290,7 +291,21 @@ static node_t *simple_command(parser_t *p) {
   return n;
 }
 
+/* An unquoted word naming an alias (not already being expanded) at command position: read its value instead. */
+static int expand_alias(parser_t *p) {
+  if (peek(p) != T_WORD || p->quoted) return 0;
+  const char *value = alias_get(p->text);
+  if (!value || alias_active(p->text)) return 0;
+  char *name = xstrdup(p->text);
+  consume(p);
+  input_push_alias(name, value);
+  free(name);
+  return 1;
+}
+
 static node_t *command(parser_t *p) {
+  while (expand_alias(p)) {
+  }
   int t = peek(p);
   node_t *n = NULL;
   if (p->error) return NULL;

@@ -173,12 +173,15 @@ typedef struct input {
   sbuf_t *capture[16];     /* every consumed char is appended to each of these */
   int ncapture;
   int close_fd;            /* close fd when popped */
+  char *alias;             /* an alias's text being read (popped at its end); its name */
 } input_t;
 
 extern input_t *g_input;
 void input_push_string(const char *s, size_t n, int lineno);
 void input_push_fd(int fd, int close_fd);
 void input_pop(void);
+void input_push_alias(const char *name, const char *value);
+int alias_active(const char *name);
 int in_getc(void);
 void in_ungetc(int c);
 /* Interactive: the next line read prints PS1 (1) or PS2 (2). */
