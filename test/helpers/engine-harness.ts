@@ -10,15 +10,19 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createEngine } from '../../src/engine/daemon/engine.ts';
 import type { Engine } from '../../src/engine/daemon/engine.ts';
-import type { ImagesBackend } from '../../src/engine/api/routers/image-backend.ts';
-import { NotImplementedError } from '../../src/engine/errors.ts';
-import type { ImageSummary } from '../../src/engine/types/image.ts';
 import { MemFs } from '../../src/unionfs/memfs/memfs.ts';
 import { MemoryBlobStore } from '../../src/platform/memory/blob-store.ts';
 import { HostFs } from '../../src/platform/node/host-fs.ts';
 import { HttpTransport } from '../../src/platform/node/http-transport.ts';
-import { newKernel } from './kernel-harness.ts';
-import { testImages } from './test-images.ts';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { writeTar } from '../../src/unionfs/tar/writer.ts';
+import { newKernel, PROGRAMS } from './kernel-harness.ts';
+
+const SHIPPED_IMAGES = fileURLToPath(new URL('../../public/images', import.meta.url));
+
+/** The test programs, added to busybox as the image "drydock-test". */
+const TEST_TOOLS = ['fsutil', 'sig', 'wasi-spin', 'wasi-memhog', 'proc-spawn'];
 
 export const DOCKER = '/usr/local/bin/docker';
 export const dockerSkip: string | false = !existsSync(DOCKER) && !process.env.CI ? `${DOCKER} is not installed` : false;
@@ -36,23 +40,14 @@ const execFileAsync = promisify(execFile);
 export async function startTestEngine(): Promise<TestEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'drydock-engine-'));
   const socket = join(dir, 'docker.sock');
-  const images = await testImages();
   const volumes = new Map<string, MemFs>();
   const engine = await createEngine({
     kernel: newKernel({ warmWorkers: 2 }),
     blobs: await MemoryBlobStore.open(),
-    images: async () => ({
-      source: images,
-      backend: new Proxy({} as ImagesBackend, {
-        get: (_target, method) =>
-          method === 'list'
-            ? async (): Promise<ImageSummary[]> =>
-                images.images.map((i) => ({ Id: i.id, RepoTags: [...i.repoTags], RepoDigests: [], ParentId: '', Created: 0, Size: 0, SharedSize: -1, VirtualSize: 0, Labels: {}, Containers: -1 }) as ImageSummary)
-            : async () => {
-                throw new NotImplementedError('the test engine has no image store');
-              },
-      }),
-    }),
+    preloadImages: async () =>
+      readdirSync(SHIPPED_IMAGES)
+        .filter((f) => f.endsWith('.tar'))
+        .map((f) => readFileSync(join(SHIPPED_IMAGES, f))),
     volumes: {
       open: (name) => {
         let fs = volumes.get(name);
@@ -68,6 +63,18 @@ export async function startTestEngine(): Promise<TestEngine> {
     ncpu: 2,
     memTotal: 4 * 1024 ** 3,
     dataRoot: dir,
+  });
+  const busybox = engine.images.store.resolve('busybox');
+  await engine.images.store.create({
+    parent: busybox,
+    layers: [
+      writeTar([
+        { path: 'usr/local/bin', type: 'dir', mode: 0o755 },
+        ...TEST_TOOLS.map((name) => ({ path: `usr/local/bin/${name}`, type: 'file' as const, mode: 0o755, data: readFileSync(join(PROGRAMS, `${name}.wasm`)) })),
+      ]),
+    ],
+    config: { ...busybox.config, history: [{ created_by: 'drydock test tools' }] },
+    tags: ['drydock-test:latest'],
   });
   const transport = new HttpTransport(engine.api.respond);
   await transport.listen(`unix://${socket}`);

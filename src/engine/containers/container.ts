@@ -36,6 +36,8 @@ export interface ContainerRecord {
   hostConfig: HostConfig;
   /** The image ID ("sha256:…"). */
   image: string;
+  /** The image's layer diff ids, bottom first (leased: they outlive `rmi -f` of the image). */
+  layers: string[];
   state: ContainerStateRecord;
   restartCount: number;
   mounts: MountPoint[];

@@ -153,6 +153,7 @@ export class ContainerManager {
       config,
       hostConfig: { ...host, NetworkMode: networkMode },
       image: image.id,
+      layers: [...image.diffIds],
       state: {
         status: 'created',
         exitCode: 0,
@@ -169,6 +170,7 @@ export class ContainerManager {
     };
     if (!record.config.Hostname) record.config.Hostname = id.slice(0, 12);
     record.mounts = await this.planMounts(record);
+    await this.images.lease(id, record.layers);
     const container = new Container(record);
     this.containers.set(id, container);
     this.names.set(name, container);
@@ -230,9 +232,7 @@ export class ContainerManager {
   /** Loads the writable layer and builds the overlay (once). */
   async filesystem(container: Container): Promise<OverlayFs> {
     if (container.overlay) return container.overlay;
-    const image = this.images.byId(container.record.image);
-    if (!image) throw new NotFoundError(`No such image: ${container.record.image}`);
-    const layers = await this.images.layerTrees(image);
+    const layers = await this.images.layerTrees(container.record.layers);
     const sizeLimit = storageLimit(container);
     const saved = await this.store.loadUpper(container.record.snapshotKey);
     const upper = saved ? restoreUpper(saved, sizeLimit ? { sizeLimit } : {}) : new MemFs({ type: 'overlay-upper', ...(sizeLimit ? { sizeLimit } : {}) });
@@ -372,11 +372,13 @@ export class ContainerManager {
     void process.exited.then((exit) => this.onExit(container, exit));
   }
 
+  /** A start that failed before the process ran: recorded as dockerd does; an AutoRemove container is removed. */
   private async failStart(container: Container, error: StartError): Promise<void> {
     const record = container.record;
     record.state = { ...record.state, exitCode: error.exitCode, error: error.message };
     await this.store.save(record);
     container.changed();
+    if (record.hostConfig.AutoRemove) await this.remove(container, { force: true, removeVolumes: true });
   }
 
   /** The main process ended: collect the output, record the exit, then restart or remove per policy. */
@@ -532,6 +534,7 @@ export class ContainerManager {
     this.containers.delete(container.id);
     this.names.delete(container.name);
     await this.store.remove(container.record);
+    await this.images.release(container.id);
     if (options.removeVolumes) {
       for (const mount of container.record.mounts) {
         if (mount.Type === 'volume' && mount.Name && /^[0-9a-f]{64}$/.test(mount.Name)) {

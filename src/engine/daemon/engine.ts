@@ -11,10 +11,8 @@ import { Snapshotter } from '../../unionfs/store/snapshotter.ts';
 import { createApi } from '../api/create-api.ts';
 import type { EngineApi } from '../api/create-api.ts';
 import { EngineSystemBackend } from '../api/engine-system.ts';
-import type { ImagesBackend } from '../api/routers/image-backend.ts';
 import { EngineContainersBackend } from '../containers/containers-backend.ts';
 import { ExecManager } from '../containers/exec.ts';
-import type { ImageSource } from '../containers/image-source.ts';
 import { ContainerManager } from '../containers/manager.ts';
 import type { BindSource } from '../containers/manager.ts';
 import { ContainerStore } from '../containers/store.ts';
@@ -23,23 +21,17 @@ import type { VolumeDriver } from '../volumes/volumes.ts';
 import { VolumeManager } from '../volumes/volumes.ts';
 import { Filters } from '../types/filters.ts';
 import { EventBus } from './events.ts';
-
-/** The image subsystem: what containers need (ImageSource) and what the API needs (ImagesBackend). */
-export interface ImageSubsystem {
-  readonly source: ImageSource;
-  readonly backend: ImagesBackend;
-  /** Called by the engine with the check the image store needs for `docker rmi` conflicts. */
-  setInUse?(check: (imageId: string) => { running: boolean; containerId: string } | null): void;
-  /** Called by the engine so image events reach /events. */
-  setEvents?(events: EventBus): void;
-}
+import { ImageSubsystem } from './images.ts';
+import type { ImageSubsystemOptions } from './images.ts';
 
 export interface EngineOptions {
   readonly kernel: Kernel;
   /** Persistent storage (IndexedDB, a directory, memory). */
   readonly blobs: BlobStore;
-  /** Builds the image subsystem on the engine's content store. */
-  readonly images: (content: ContentStore, blobs: BlobStore) => Promise<ImageSubsystem>;
+  /** How registries are reached (absent: no network; pulls and pushes fail as on a daemon without one). */
+  readonly distribution?: ImageSubsystemOptions['distribution'];
+  /** The image archives to preload (the shipped images, public/images/*.tar). */
+  readonly preloadImages?: () => Promise<Uint8Array[]>;
   readonly volumes: VolumeDriver;
   readonly binds?: BindSource;
   /** CPUs and memory reported by `docker info` and used for stats. */
@@ -54,6 +46,7 @@ export interface EngineOptions {
 
 export interface Engine {
   readonly api: EngineApi;
+  readonly images: ImageSubsystem;
   readonly kernel: Kernel;
   readonly containers: ContainerManager;
   readonly events: EventBus;
@@ -67,7 +60,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const events = new EventBus();
   const content = new ContentStore(options.blobs);
   const snapshots = new Snapshotter(content);
-  const images = await options.images(content, options.blobs);
+  const images = await ImageSubsystem.open({
+    blobs: options.blobs,
+    ...(options.distribution ? { distribution: options.distribution } : {}),
+    ...(options.preloadImages ? { preload: options.preloadImages } : {}),
+  });
   const volumes = await VolumeManager.open(options.volumes, options.blobs, events);
   const containers = new ContainerManager({
     kernel: options.kernel,
@@ -77,13 +74,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     events,
     ...(options.binds ? { binds: options.binds } : {}),
   });
-  images.setEvents?.(events);
-  images.setInUse?.((imageId) => {
-    const users = containers.all().filter((c) => c.record.image === imageId);
-    if (users.length === 0) return null;
-    const running = users.find((c) => c.running);
-    return { running: running !== undefined, containerId: (running ?? users[0]!).id };
-  });
+  images.connect(containers, events);
   await containers.restore();
   const containersBackend = new EngineContainersBackend(containers, { dataRoot: options.dataRoot, ncpu: options.ncpu, memTotal: options.memTotal });
   const listImages = () => images.backend.list({ all: false, digests: false, sharedSize: false, manifests: false, filters: Filters.empty() });
@@ -119,6 +110,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   });
   return {
     api,
+    images,
     kernel: options.kernel,
     containers,
     events,
