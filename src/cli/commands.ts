@@ -2,6 +2,8 @@
 const USAGE = `Usage: drydock COMMAND
 
 Commands:
+  daemon   [--host unix:///PATH] [--host tcp://127.0.0.1:PORT] [--data-root DIR] [--storage disk|memory]
+           Serve the Docker Engine API (export DOCKER_HOST as it says, then use docker)
   serve    [--port 8080] [--host 127.0.0.1]
            Serve the playground: the engine runs in the page
   wasm run [--dir HOST[::GUEST]]... [--env K=V]... [--memory BYTES] FILE.wasm [ARGS...]
@@ -16,6 +18,10 @@ export async function runCli(argv: string[]): Promise<number> {
     case '--version':
       console.log('drydock 0.1.0');
       return 0;
+    case 'daemon': {
+      const { daemonCommand } = await import('./daemon.ts');
+      return daemonCommand(rest);
+    }
     case 'serve': {
       const { serveCommand } = await import('./serve.ts');
       return serveCommand(rest);

@@ -1,0 +1,175 @@
+/**
+ * `drydock daemon [--host unix:///PATH] [--host tcp://127.0.0.1:PORT] [--data-root DIR]
+ *                 [--storage disk|memory] [--allow-remote]`
+ *
+ * Serves the Docker Engine API so the real docker CLI, docker-compose,
+ * dockerode and docker-py can drive Drydock. State lives under the data root
+ * (images, containers, volumes) and comes back on restart.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createEngine } from '../engine/daemon/engine.ts';
+import { fromWhatwgFetch } from '../engine/images/registry/http.ts';
+import { MemFs } from '../unionfs/memfs/memfs.ts';
+import { MemoryBlobStore } from '../platform/memory/blob-store.ts';
+import { defaultDataRoot, DirBlobStore } from '../platform/node/dir-blob-store.ts';
+import { HostFs } from '../platform/node/host-fs.ts';
+import { HttpTransport } from '../platform/node/http-transport.ts';
+import { nodeKernelPlatform } from '../platform/node/index.ts';
+import { Kernel } from '../kernel/kernel.ts';
+import type { BlobStore } from '../platform/types.ts';
+import type { VolumeDriver } from '../engine/volumes/volumes.ts';
+import { packageRoot } from './serve.ts';
+
+interface DaemonOptions {
+  hosts: string[];
+  dataRoot: string;
+  storage: 'disk' | 'memory';
+  allowRemote: boolean;
+}
+
+class UsageError extends Error {}
+
+/** The per-user default socket: $XDG_RUNTIME_DIR/drydock.sock, else a private directory in the temp dir. */
+export function defaultSocket(): string {
+  const runtime = process.env.XDG_RUNTIME_DIR;
+  if (runtime && existsSync(runtime)) return join(runtime, 'drydock.sock');
+  return join(tmpdir(), `drydock-${process.getuid?.() ?? 'user'}`, 'drydock.sock');
+}
+
+function parseArgs(argv: string[]): DaemonOptions {
+  const options: DaemonOptions = { hosts: [], dataRoot: defaultDataRoot(), storage: 'disk', allowRemote: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '-H':
+      case '--host':
+        options.hosts.push(value());
+        break;
+      case '--data-root':
+        options.dataRoot = value();
+        break;
+      case '--storage': {
+        const storage = value();
+        if (storage !== 'disk' && storage !== 'memory') throw new UsageError(`--storage must be disk or memory, not "${storage}"`);
+        options.storage = storage;
+        break;
+      }
+      case '--allow-remote':
+        options.allowRemote = true;
+        break;
+      default:
+        throw new UsageError(`unknown option ${arg}`);
+    }
+  }
+  if (options.hosts.length === 0) options.hosts.push(`unix://${defaultSocket()}`);
+  return options;
+}
+
+/** Named volumes as directories under the data root (Docker's layout), or in memory. */
+function volumeDriver(options: DaemonOptions): VolumeDriver {
+  if (options.storage === 'memory') {
+    const volumes = new Map<string, MemFs>();
+    return {
+      open(name) {
+        let fs = volumes.get(name);
+        if (!fs) volumes.set(name, (fs = new MemFs({ type: 'ext4' })));
+        return fs;
+      },
+      async destroy(name) {
+        volumes.delete(name);
+      },
+      mountpoint: (name) => `memory:/volumes/${name}/_data`,
+    };
+  }
+  const dir = (name: string) => join(options.dataRoot, 'volumes', name, '_data');
+  return {
+    open(name) {
+      mkdirSync(dir(name), { recursive: true });
+      return new HostFs(dir(name));
+    },
+    async destroy(name) {
+      rmSync(join(options.dataRoot, 'volumes', name), { recursive: true, force: true });
+    },
+    mountpoint: dir,
+  };
+}
+
+/** The shipped images (public/images/*.tar). */
+function shippedImages(): Uint8Array[] {
+  const dir = join(packageRoot(), 'public', 'images');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.tar'))
+    .sort()
+    .map((f) => readFileSync(join(dir, f)));
+}
+
+export async function daemonCommand(argv: string[]): Promise<number> {
+  let options: DaemonOptions;
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    process.stderr.write(`drydock daemon: ${(error as Error).message}\n`);
+    return 125;
+  }
+  let blobs: BlobStore;
+  try {
+    blobs = options.storage === 'memory' ? await MemoryBlobStore.open() : await DirBlobStore.open({ root: join(options.dataRoot, 'store') });
+  } catch (error) {
+    process.stderr.write(`drydock daemon: cannot open the data root ${options.dataRoot}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const engine = await createEngine({
+    kernel: new Kernel({ ...nodeKernelPlatform(), memoryTotal: totalmem() }),
+    blobs,
+    distribution: { fetch: fromWhatwgFetch(globalThis.fetch), browser: false },
+    preloadImages: async () => shippedImages(),
+    volumes: volumeDriver(options),
+    binds: { open: (path, readOnly) => (existsSync(path) ? new HostFs(path, readOnly) : null) },
+    ncpu: availableParallelism(),
+    memTotal: totalmem(),
+    dataRoot: options.storage === 'memory' ? 'memory' : options.dataRoot,
+    runtime: `node ${process.version}`,
+  });
+  const transport = new HttpTransport(engine.api.respond);
+  const listening: string[] = [];
+  try {
+    for (const host of options.hosts) {
+      if (host.startsWith('unix://')) mkdirSync(join(host.slice('unix://'.length), '..'), { recursive: true });
+      listening.push(await transport.listen(host, { allowRemote: options.allowRemote }));
+    }
+  } catch (error) {
+    process.stderr.write(`drydock daemon: ${(error as Error).message}\n`);
+    await transport.close();
+    await engine.shutdown();
+    return 1;
+  }
+  process.stdout.write(`Drydock engine ready (data root: ${options.storage === 'memory' ? 'in memory' : options.dataRoot})\n`);
+  for (const url of listening) process.stdout.write(`  listening on ${url}\n`);
+  process.stdout.write(`To use it:\n  export DOCKER_HOST=${listening[0]}\n`);
+  let stopping = false;
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write(`drydock daemon: ${signal}, stopping containers and saving state\n`);
+      void (async () => {
+        await transport.close();
+        await engine.shutdown();
+        resolve();
+      })();
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  });
+  await stopped;
+  return 0;
+}
