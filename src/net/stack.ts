@@ -7,6 +7,7 @@ import type { DatagramSocket } from './datagram-socket.ts';
 import { bridgeHostStream } from './host-bridge.ts';
 import { Bridge, NetworkNamespace } from './namespace.ts';
 import { StreamHandle } from './stream-handle.ts';
+import { EmbeddedDns } from './dns/server.ts';
 import type { WaitingConnect } from './stream-socket.ts';
 
 /** Where a packet from a namespace to an address goes. */
@@ -248,9 +249,17 @@ export class NetworkStack {
    * Sends a UDP datagram from `sender` (bound to `src`) to `dst`. Delivery
    * inside the stack is immediate; a datagram to a port nobody holds makes
    * the sender learn ECONNREFUSED (if connected). Datagrams for the host
-   * network are dropped (no outbound UDP yet).
+   * network are dropped (no outbound UDP yet), except DNS queries (port 53),
+   * which the host's resolver answers.
    */
   sendDatagram(sender: DatagramSocket, src: SocketAddress, dst: SocketAddress, data: Uint8Array, route = this.route(sender.ns, dst.ip)): void {
+    if (route.kind === 'external' && dst.port === 53 && this.host) {
+      // A query for a nameserver out there (the host's, on the default bridge): the host's resolver answers it.
+      new EmbeddedDns(sender.ns, true).receive(data, src, (reply) => {
+        if (!sender.closed) sender.deliver(reply, dst);
+      });
+      return;
+    }
     if (route.kind !== 'local') return;
     const target = route.ns;
     const service = target.udpServices.get(`${dst.ip}:${dst.port}`);

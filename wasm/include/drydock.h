@@ -357,6 +357,21 @@ typedef struct drydock_addrinfo {
 DRYDOCK_IMPORT("getaddrinfo")
 int32_t __drydock_getaddrinfo(const char *name, int32_t family, int32_t flags, drydock_addrinfo *out, uint32_t max,
                               uint32_t *count_out, char *canon, uint32_t canon_len);
+/* What __drydock_netinfo returns, as text (for ip, ifconfig, netstat, route):
+ *   INTERFACES  one line per interface: "INDEX NAME FLAGS MTU MAC [ADDR/PREFIX ...]",
+ *               FLAGS comma-separated as `ip link` prints them (LOOPBACK,UP,LOWER_UP)
+ *   ROUTE, TCP, UDP, DEV, TCP6, UDP6: Linux's /proc/net/route, tcp, udp, dev, tcp6, udp6 */
+#define DRYDOCK_NETINFO_INTERFACES 0
+#define DRYDOCK_NETINFO_ROUTE 1
+#define DRYDOCK_NETINFO_TCP 2
+#define DRYDOCK_NETINFO_UDP 3
+#define DRYDOCK_NETINFO_DEV 4
+#define DRYDOCK_NETINFO_TCP6 5
+#define DRYDOCK_NETINFO_UDP6 6
+/* The text for `what` in the caller's network namespace, NUL-terminated; *needed_out gets its size
+ * (with the NUL); ERANGE if `len` is too small. Long listings are cut at a line boundary (64 KiB). */
+DRYDOCK_IMPORT("netinfo") int32_t __drydock_netinfo(int32_t what, char *buf, uint32_t len, uint32_t *needed_out);
+
 /* The host name of an address (/etc/hosts, then the embedded DNS's PTR records); ENOENT if none, ERANGE if host_len is too small. */
 DRYDOCK_IMPORT("getnameinfo")
 int32_t __drydock_getnameinfo(const void *addr, uint32_t addrlen, char *host, uint32_t host_len);

@@ -116,6 +116,7 @@ export const DRYDOCK_IMPORTS: readonly string[] = [
   'getsockopt',
   'getaddrinfo',
   'getnameinfo',
+  'netinfo',
 ];
 
 const ALLOWED = new Map<string, Set<string>>([

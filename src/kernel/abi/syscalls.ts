@@ -105,6 +105,7 @@ export const SYS = {
   getsockopt: 150,
   getaddrinfo: 151,
   getnameinfo: 152,
+  netinfo: 153,
   // runtime internal
   /** The guest trapped or ran out of memory: args kind (u32), message (string). */
   guest_fault: 120,

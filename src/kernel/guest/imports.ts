@@ -767,6 +767,17 @@ export class GuestImports {
         }
         return this.ret(err);
       },
+      netinfo: (what: number, buf: number, len: number, neededOut: number) => {
+        this.w.reset().putI32(what);
+        const err = this.call(SYS.netinfo);
+        if (err !== 0) return this.ret(err);
+        const text = this.r.bytes();
+        mem.setU32(neededOut, text.length + 1);
+        if (text.length + 1 > len) return this.ret(Errno.ERANGE);
+        mem.write(buf, text);
+        mem.setU8(buf + text.length, 0);
+        return this.ret(0);
+      },
       getnameinfo: (addr: number, addrLen: number, host: number, hostLen: number) => {
         this.w.reset().putBytes(bytesAt(addr, addrLen));
         const err = this.call(SYS.getnameinfo);

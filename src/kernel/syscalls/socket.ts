@@ -11,6 +11,7 @@ import { DatagramSocket, UDP_MAX_PAYLOAD } from '../../net/datagram-socket.ts';
 import { lookupHosts, normalizeName, parseHosts, reverseHosts } from '../../net/hosts.ts';
 import type { HostsEntry } from '../../net/hosts.ts';
 import { NetworkNamespace } from '../../net/namespace.ts';
+import { netinfo } from '../../net/proc-net.ts';
 import { MSG } from '../../net/socket.ts';
 import type { NetSocket, Received } from '../../net/socket.ts';
 import { NetworkStack } from '../../net/stack.ts';
@@ -650,6 +651,23 @@ export const SOCKET_SYSCALLS: Record<string, SyscallEntry> = {
         w.putString(canonical);
         return 0;
       });
+    },
+  },
+  netinfo: {
+    name: 'netinfo',
+    support: 'full',
+    note: 'interfaces, and /proc/net/{route,tcp,tcp6,udp,udp6,dev} as text; cut at a line boundary beyond one channel payload',
+    handler: (ctx) => {
+      const what = ctx.w.i32();
+      const text = netinfo(networkOf(ctx), what);
+      if (text === null) fail(Errno.EINVAL);
+      let bytes = new TextEncoder().encode(text);
+      if (bytes.length > PAYLOAD_IO_MAX) {
+        const cut = bytes.subarray(0, PAYLOAD_IO_MAX).lastIndexOf(0x0a);
+        bytes = bytes.subarray(0, cut + 1);
+      }
+      ctx.out().putBytes(bytes);
+      return 0;
     },
   },
   getnameinfo: {

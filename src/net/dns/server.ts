@@ -17,7 +17,14 @@ export const EMBEDDED_DNS_PORT = 53;
  * as dockerd's are (nslookup prints "Non-authoritative answer").
  */
 export class EmbeddedDns implements DatagramService {
-  constructor(private readonly ns: NetworkNamespace) {}
+  /**
+   * @param forwardOnly answer only from the host's resolver (the host's
+   * nameservers, as a container on the default bridge asks them).
+   */
+  constructor(
+    private readonly ns: NetworkNamespace,
+    private readonly forwardOnly = false,
+  ) {}
 
   receive(data: Uint8Array, _from: SocketAddress, reply: (data: Uint8Array) => void): void {
     let query: Query;
@@ -34,7 +41,7 @@ export class EmbeddedDns implements DatagramService {
       reply(buildResponse(query, RCODE.NOTIMP, []));
       return;
     }
-    const names = this.ns.names;
+    const names = this.forwardOnly ? null : this.ns.names;
     if (question.type === QTYPE.PTR) {
       const ip = reverseNameToIp(question.name);
       const name = ip ? names?.reverse(ip) : null;
