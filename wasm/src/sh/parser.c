@@ -270,6 +270,10 @@ static node_t *simple_command(parser_t *p) {
           return NULL;
         }
         consume(p);
+        if (!is_name(w->text)) {
+          syntax_error(p, "bad function name");
+          return NULL;
+        }
         skip_newlines(p);
         node_t *f = new_node(p, N_FUNC);
         f->lineno = n->lineno;

@@ -398,6 +398,7 @@ extern char *g_trap[MAXSIG];     /* action; "" = ignore; NULL = default */
 extern volatile int g_pending_sig[MAXSIG];
 extern volatile int g_gotsig;
 extern int g_trap_inherited_listing; /* in a subshell: `trap` lists the parent's traps */
+extern char *g_parent_trap[MAXSIG];
 void trap_init(void);
 void dotrap(void);
 void trap_run_exit(void);

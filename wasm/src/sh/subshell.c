@@ -175,6 +175,11 @@ int state_load_and_run(int fd) {
             g_trap[sig] = xstrdup("");
             setsignal(sig);
           }
+          /* `trap` alone still lists the parent's traps (as in ash's $(trap)) */
+          if (sig >= 0 && sig < MAXSIG) {
+            g_parent_trap[sig] = xstrdup(c + 1);
+            g_trap_inherited_listing = 1;
+          }
         }
         break;
       }

@@ -16,6 +16,7 @@ char *g_trap[MAXSIG];
 volatile int g_pending_sig[MAXSIG];
 volatile int g_gotsig;
 int g_trap_inherited_listing;
+char *g_parent_trap[MAXSIG];
 sigset_t g_child_sigdefault;
 static int in_trap;
 static int exit_trap_ran;
@@ -170,14 +171,16 @@ int bi_trap(int argc, char **argv) {
   if (i < argc && strcmp(argv[i], "--") == 0) i++;
   if (i < argc && strcmp(argv[i], "-p") == 0) i++;
   if (i >= argc) {
+    char **table = g_trap_inherited_listing ? g_parent_trap : g_trap;
     for (int sig = 0; sig < MAXSIG; sig++) {
-      if (!g_trap[sig]) continue;
+      if (!table[sig]) continue;
       bputs("trap -- ");
-      print_quoted(g_trap[sig]);
+      print_quoted(table[sig]);
       bprintf(" %s\n", signal_name(sig));
     }
     return 0;
   }
+  g_trap_inherited_listing = 0;
   const char *action = argv[i];
   int status = 0;
   /* "trap N..." with a number first: reset those signals */
