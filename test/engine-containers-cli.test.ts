@@ -88,3 +88,35 @@ test('docker cp out of and into a container, and docker diff', { skip: dockerSki
   assert.deepEqual(diff.stdout.trim().split('\n').sort(), ['A /tmp/file', 'A /work', 'C /tmp'].sort());
   await t.docker(['rm', 'cpc']);
 });
+
+/** Runs the docker CLI on a pseudo-terminal (util-linux `script`), typing `keys` with pauses, as a user would. */
+async function onTerminal(args: string[], keys: string[]): Promise<{ output: string; code: number }> {
+  const { spawn } = await import('node:child_process');
+  const command = ['docker', ...args].map((a) => `'${a}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    env: { ...process.env, DOCKER_HOST: `unix://${t.socket}`, TERM: 'xterm' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  for (const key of keys) {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.stdin.write(key);
+  }
+  const code = await exited;
+  return { output, code };
+}
+
+test('docker run -it: a shell on a TTY (prompt, echo, CRLF output, exit status)', { skip: dockerSkip }, async () => {
+  const r = await onTerminal(['run', '-it', '--rm', 'busybox', 'sh'], ['echo hello from tty\n', 'exit 7\n']);
+  assert.equal(r.code, 7);
+  assert.match(r.output, /\/ # echo hello from tty\r+\nhello from tty\r\n\/ # exit 7/);
+});
+
+test('docker run -it: Ctrl-C interrupts the foreground command, not the shell', { skip: dockerSkip }, async () => {
+  const r = await onTerminal(['run', '-it', '--rm', 'drydock-test', 'sh'], ['sig sleep\n', '\x03', 'echo status $?\n', 'exit\n']);
+  assert.equal(r.code, 0);
+  assert.match(r.output, /sleeping\r\n/);
+  assert.match(r.output, /status 130\r\n/);
+});
