@@ -233,3 +233,10 @@ test('background jobs: $! and wait report their status; a job killed by a signal
   const r = await runSh(kernel, bin.dir, ['-c', 'wasi-exit 3 >/dev/null & p=$!; wait $p; echo $?; sh -c "kill -9 \\$\\$" & wait $!; echo $?']);
   assert.equal(r.stdout, '3\n137\n');
 });
+
+test('read -t gives up with status 1 when no input comes in time', async () => {
+  const r = await runSh(kernel, bin.dir, ['-c', 'read -t 0.2 x; echo "rc=$? [$x]"'], { stdin: new FixedInput('', true) });
+  assert.equal(r.stdout, 'rc=1 []\n');
+  const ok = await runSh(kernel, bin.dir, ['-c', 'read -t 5 x; echo "rc=$? [$x]"'], { stdin: new FixedInput('ab\n', true) });
+  assert.equal(ok.stdout, 'rc=0 [ab]\n');
+});

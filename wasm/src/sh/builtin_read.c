@@ -4,6 +4,8 @@
  * variable taking the rest of the line. Options: -r -p -n -s -t -u -d.
  */
 #include <errno.h>
+#include <poll.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +15,7 @@ static int is_ifs_ws(char c, const char *ifs) { return (c == ' ' || c == '\t' ||
 
 int bi_read(int argc, char **argv) {
   int raw = 0, nchars = -1, fd = 0, i = 1;
+  double timeout = -1;
   const char *prompt = NULL;
   char delim = '\n';
   for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
@@ -34,6 +37,7 @@ int bi_read(int argc, char **argv) {
         else if (o == 'n') nchars = atoi(val);
         else if (o == 'u') fd = atoi(val);
         else if (o == 'd') delim = val[0];
+        else if (o == 't') timeout = strtod(val, NULL);
         break;
       } else {
         sh_error("illegal option -%c", o);
@@ -57,7 +61,9 @@ int bi_read(int argc, char **argv) {
   char block[512];
   size_t bpos = 0, blen = 0;
   off_t start = lseek(fd, 0, SEEK_CUR);
-  int seekable = start >= 0;
+  int seekable = start >= 0 && timeout < 0;
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   off_t consumed = 0;
   for (;;) {
     if (nchars >= 0 && count >= nchars) break;
@@ -84,6 +90,19 @@ int bi_read(int argc, char **argv) {
         r = 0;
       }
     } else {
+      if (timeout >= 0) {
+        /* -t: give up (status 1) when no input comes in time */
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double left = timeout - ((double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9);
+        struct pollfd pfd = {fd, POLLIN, 0};
+        int pr = left > 0 ? poll(&pfd, 1, (int)(left * 1000)) : 0;
+        if (pr < 0 && errno == EINTR) continue;
+        if (pr == 0) {
+          status = 1;
+          break;
+        }
+      }
       r = read(fd, &c, 1);
     }
     if (r < 0 && errno == EINTR) {
