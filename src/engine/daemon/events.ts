@@ -57,7 +57,8 @@ export class EventBus {
       }, Math.max(0, ms));
     }
     try {
-      for (const event of this.history) if (matches(event, options)) yield event;
+      // Past events only when asked for (`--since`); otherwise the stream starts now, as dockerd's.
+      if (options.since !== undefined) for (const event of this.history) if (matches(event, options)) yield event;
       if (options.until !== undefined && options.until <= nowNs()) return;
       while (!signal.aborted && !expired) {
         const event = queue.shift();
