@@ -13,7 +13,7 @@
 export const programs = [
   { name: 'hello', sources: ['wasm/src/hello/hello.c'], libdrydock: false },
   // The POSIX shell (wasm/src/sh/README.md).
-  { name: 'sh', sources: ['wasm/src/sh/*.c'], headers: ['wasm/src/sh/*.h'] },
+  { name: 'sh', sources: ['wasm/src/sh/*.c'], headers: ['wasm/src/sh/*.h'], ldflags: ['-Wl,-z,stack-size=1048576'] },
   // The busybox-style multicall binary with the applets (wasm/src/busybox/README.md).
   // 1 MiB of stack: sed, sort and find recurse, and wasm-ld's default is 64 KiB.
   { name: 'busybox', sources: ['wasm/src/busybox/*.c', 'wasm/src/busybox/applets/*.c'], headers: ['wasm/src/busybox/*.h'], ldflags: ['-Wl,-z,stack-size=1048576', '-lc-printscan-long-double'] },
