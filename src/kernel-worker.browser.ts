@@ -1,15 +1,33 @@
 /**
  * Entry point of the browser kernel worker (bundled to dist/browser/kernel-worker.js).
- * The page talks to it through comlink (src/main.browser.ts); process workers
- * are started from here, so neither the page nor the kernel ever blocks.
+ * It runs the whole engine — kernel, image store, containers — so neither
+ * the page nor the kernel ever blocks; process workers are started from
+ * here. The page talks to it through comlink (src/main.browser.ts): Docker
+ * API requests, streams and hijacked sessions cross as small messages.
  */
 import * as Comlink from 'comlink';
 import { Kernel } from './kernel/kernel.ts';
 import { HostInputDescription, HostOutputDescription } from './kernel/fd/host-stream.ts';
+import { createEngine } from './engine/daemon/engine.ts';
+import type { Engine } from './engine/daemon/engine.ts';
+import { fromWhatwgFetch } from './engine/images/registry/http.ts';
+import { inProcessTransport } from './engine/client/transport.ts';
+import type { ClientRequest, ClientResponse, EngineTransport, HijackHandle, StreamHandle } from './engine/client/transport.ts';
 import { BrowserWorkerHost, yieldToEventLoop } from './platform/browser/worker-host.ts';
+import { IdbBlobStore } from './platform/browser/idb-blob-store.ts';
+import { MemoryBlobStore } from './platform/memory/blob-store.ts';
 import { MemFs } from './unionfs/memfs/memfs.ts';
 import { MountNamespace } from './unionfs/vfs/mount-namespace.ts';
 import type { HostInput } from './platform/types.ts';
+
+export interface EngineInitOptions {
+  /** Where the shipped images are: a URL whose images.json lists the tars. */
+  readonly imagesUrl: string;
+  /** "indexeddb" (default): state survives reloads; "memory": a fresh engine per page. */
+  readonly storage?: 'indexeddb' | 'memory';
+  /** IndexedDB database name (several independent playgrounds on one origin). */
+  readonly database?: string;
+}
 
 export interface WasmRunResult {
   readonly exitCode: number;
@@ -39,16 +57,96 @@ const kernel = new Kernel({
   workerHost: new BrowserWorkerHost(new URL('./process-worker.js', import.meta.url)),
   yieldToEventLoop,
   warmWorkers: 1,
+  memoryTotal: 2 * 1024 ** 3,
 });
+
+let engine: Engine | null = null;
+let transport: EngineTransport | null = null;
+let starting: Promise<void> | null = null;
+let nextHandle = 1;
+const streams = new Map<number, StreamHandle>();
+const sessions = new Map<number, HijackHandle>();
+
+async function loadShippedImages(base: string): Promise<Uint8Array[]> {
+  const list = (await (await fetch(new URL('images.json', base))).json()) as { file: string }[];
+  return Promise.all(list.map(async (entry) => new Uint8Array(await (await fetch(new URL(entry.file, base))).arrayBuffer())));
+}
+
+function needTransport(): EngineTransport {
+  if (!transport) throw new Error('the engine is not started: call init() first');
+  return transport;
+}
 
 /** What the page can call. */
 export const kernelApi = {
-  /** Runs a WASI module in a fresh sandbox; output arrives through `onOutput(fd, bytes)`. */
-  async runWasm(
-    module: Uint8Array,
-    options: WasmRunOptions,
-    onOutput: (fd: number, bytes: Uint8Array) => void,
-  ): Promise<WasmRunResult> {
+  /** Starts the engine (once): storage, shipped images, restored containers. */
+  init(options: EngineInitOptions): Promise<void> {
+    starting ??= (async () => {
+      const volumes = new Map<string, MemFs>();
+      const blobs = options.storage === 'memory' ? await MemoryBlobStore.open() : await IdbBlobStore.open({ name: options.database ?? 'drydock-engine' });
+      engine = await createEngine({
+        kernel,
+        blobs,
+        distribution: { fetch: fromWhatwgFetch(globalThis.fetch.bind(globalThis)), browser: true },
+        preloadImages: () => loadShippedImages(new URL(options.imagesUrl, self.location.href).href),
+        volumes: {
+          open(name) {
+            let fs = volumes.get(name);
+            if (!fs) volumes.set(name, (fs = new MemFs({ type: 'tmpfs' })));
+            return fs;
+          },
+          async destroy(name) {
+            volumes.delete(name);
+          },
+          mountpoint: (name) => `/var/lib/drydock/volumes/${name}/_data`,
+        },
+        ncpu: navigator.hardwareConcurrency || 1,
+        memTotal: 2 * 1024 ** 3,
+        dataRoot: options.storage === 'memory' ? 'memory' : `indexeddb:${options.database ?? 'drydock-engine'}`,
+        runtime: navigator.userAgent,
+      });
+      transport = inProcessTransport(engine.api);
+    })();
+    return starting;
+  },
+
+  request(request: ClientRequest): Promise<ClientResponse> {
+    return needTransport().request(request);
+  },
+
+  async stream(request: ClientRequest, onChunk: (chunk: Uint8Array) => void): Promise<{ id: number; status: number; headers: Record<string, string> }> {
+    const handle = await needTransport().stream(request, (chunk) => onChunk(chunk));
+    const id = nextHandle++;
+    streams.set(id, handle);
+    void handle.done.catch(() => {}).finally(() => streams.delete(id));
+    return { id, status: handle.status, headers: { ...handle.headers } };
+  },
+  async streamDone(id: number): Promise<void> {
+    await streams.get(id)?.done;
+  },
+  streamCancel(id: number): void {
+    streams.get(id)?.cancel();
+  },
+
+  async hijack(request: ClientRequest, onOutput: (chunk: Uint8Array) => void): Promise<{ id: number; status: number; error: string | null }> {
+    const handle = await needTransport().hijack(request, (chunk) => onOutput(chunk));
+    const id = nextHandle++;
+    sessions.set(id, handle);
+    void handle.done.catch(() => {}).finally(() => sessions.delete(id));
+    return { id, status: handle.status, error: handle.error };
+  },
+  hijackWrite(id: number, bytes: Uint8Array): void {
+    sessions.get(id)?.write(bytes);
+  },
+  hijackCloseWrite(id: number): void {
+    sessions.get(id)?.closeWrite();
+  },
+  async hijackDone(id: number): Promise<void> {
+    await sessions.get(id)?.done;
+  },
+
+  /** Runs a bare WASI module in a fresh sandbox (no image, no container); output through `onOutput(fd, bytes)`. */
+  async runWasm(module: Uint8Array, options: WasmRunOptions, onOutput: (fd: number, bytes: Uint8Array) => void): Promise<WasmRunResult> {
     const mounts = new MountNamespace(new MemFs(), { source: 'sandbox' });
     const out = (fd: number) => new HostOutputDescription({ isTTY: false, write: (bytes) => onOutput(fd, bytes) });
     const proc = await kernel.spawn({
@@ -61,9 +159,6 @@ export const kernelApi = {
     });
     const exit = await proc.exited;
     return { exitCode: exit.exitCode, signal: exit.signal, error: exit.error };
-  },
-  crossOriginIsolated(): boolean {
-    return self.crossOriginIsolated;
   },
 };
 

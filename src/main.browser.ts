@@ -1,18 +1,58 @@
 /**
  * The page's entry point (bundled to dist/browser/drydock.js): starts the
- * kernel worker and returns a handle to it.
+ * kernel worker, which runs the engine, and returns a Docker client for it.
+ *
+ *   const drydock = await createDrydock();
+ *   const id = await drydock.docker.createContainer({ Image: 'busybox', Cmd: ['echo', 'hi'] });
  */
 import * as Comlink from 'comlink';
-import type { KernelApi, WasmRunOptions, WasmRunResult } from './kernel-worker.browser.ts';
+import { DockerClient } from './engine/client/client.ts';
+import type { ClientRequest, EngineTransport } from './engine/client/transport.ts';
+import type { EngineInitOptions, KernelApi, WasmRunOptions, WasmRunResult } from './kernel-worker.browser.ts';
 
 export type { WasmRunOptions, WasmRunResult };
+export { DockerApiError, DockerClient, StdcopyDemuxer } from './engine/client/client.ts';
 
 export class DrydockUnavailableError extends Error {}
 
 export interface Drydock {
-  /** Runs a WASI module; returns its exit status and what it wrote. */
+  /** A Docker API client for the engine in this page. */
+  readonly docker: DockerClient;
+  /** Runs a bare WASI module (no image, no container); returns its status and what it wrote. */
   runWasm(module: Uint8Array, options?: WasmRunOptions): Promise<WasmRunResult & { stdout: string; stderr: string }>;
   terminate(): void;
+}
+
+export interface CreateDrydockOptions {
+  /** Where dist/browser/*.js are (default: next to this bundle). */
+  readonly scriptBase?: string | URL;
+  /** Where the shipped images are (default: /images/ of this origin). */
+  readonly imagesUrl?: string;
+  /** "indexeddb" (default; state survives reloads) or "memory". */
+  readonly storage?: EngineInitOptions['storage'];
+  readonly database?: string;
+}
+
+/** The engine's transport in the kernel worker, seen from the page. */
+function remoteTransport(api: Comlink.Remote<KernelApi>): EngineTransport {
+  const plain = (request: ClientRequest): ClientRequest => ({ ...request, ...(request.body ? { body: request.body.slice() } : {}) });
+  return {
+    request: (request) => api.request(plain(request)),
+    async stream(request, onChunk) {
+      const { id, status, headers } = await api.stream(plain(request), Comlink.proxy(onChunk));
+      return { status, headers, done: api.streamDone(id), cancel: () => void api.streamCancel(id) };
+    },
+    async hijack(request, onOutput) {
+      const { id, status, error } = await api.hijack(plain(request), Comlink.proxy(onOutput));
+      return {
+        status,
+        error,
+        write: (bytes) => void api.hijackWrite(id, bytes.slice()),
+        closeWrite: () => void api.hijackCloseWrite(id),
+        done: api.hijackDone(id),
+      };
+    },
+  };
 }
 
 /**
@@ -20,7 +60,7 @@ export interface Drydock {
  * with COOP: same-origin and COEP: require-corp), because guests make
  * synchronous system calls over SharedArrayBuffer.
  */
-export function createDrydock(options: { scriptBase?: string | URL } = {}): Drydock {
+export async function createDrydock(options: CreateDrydockOptions = {}): Promise<Drydock> {
   if (!globalThis.crossOriginIsolated) {
     throw new DrydockUnavailableError(
       'Drydock needs a cross-origin isolated page (serve it with Cross-Origin-Opener-Policy: same-origin and ' +
@@ -31,15 +71,21 @@ export function createDrydock(options: { scriptBase?: string | URL } = {}): Dryd
   const base = options.scriptBase ?? new URL('.', import.meta.url);
   const worker = new Worker(new URL('kernel-worker.js', base), { type: 'module', name: 'drydock-kernel' });
   const api = Comlink.wrap<KernelApi>(worker);
+  await api.init({
+    imagesUrl: options.imagesUrl ?? new URL('/images/', location.href).href,
+    ...(options.storage ? { storage: options.storage } : {}),
+    ...(options.database ? { database: options.database } : {}),
+  });
   return {
+    docker: new DockerClient(remoteTransport(api)),
     async runWasm(module, runOptions = {}) {
-      const decoder = { 1: new TextDecoder(), 2: new TextDecoder() } as Record<number, TextDecoder>;
+      const decoders: Record<number, TextDecoder> = { 1: new TextDecoder(), 2: new TextDecoder() };
       const text: Record<number, string> = { 1: '', 2: '' };
       const result = await api.runWasm(
         Comlink.transfer(module, [module.buffer]),
         runOptions,
         Comlink.proxy((fd: number, bytes: Uint8Array) => {
-          text[fd] += decoder[fd]!.decode(bytes, { stream: true });
+          text[fd] += decoders[fd]!.decode(bytes, { stream: true });
         }),
       );
       return { ...result, stdout: text[1]!, stderr: text[2]! };

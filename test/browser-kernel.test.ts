@@ -82,3 +82,59 @@ test('nanosleep blocks in a Web Worker without busy-waiting', { skip: browserSki
   const r = await runInPage('/programs/wasi-clock.wasm');
   assert.equal(r.stdout, 'nanosleep=0 slept_at_least_50ms=1\nrealtime_after_2020=1\nres_positive=1\n');
 });
+
+interface PageRun {
+  id: string;
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** docker run (create, attach, wait, start) through the page's client, as the in-browser CLI does it. */
+function dockerRunInPage(config: Record<string, unknown>, name?: string): Promise<PageRun> {
+  return page.evaluate(
+    async ({ config, name }) => {
+      const { docker, StdcopyDemuxer } = window as unknown as {
+        docker: {
+          createContainer(c: unknown, n?: string): Promise<string>;
+          attach(id: string, o: unknown, f: (c: Uint8Array) => void): Promise<{ done: Promise<void> }>;
+          waitContainer(id: string, c: string): Promise<{ result: Promise<{ StatusCode: number }> }>;
+          startContainer(id: string): Promise<void>;
+        };
+        StdcopyDemuxer: new (f: (s: number, b: Uint8Array) => void) => { push(c: Uint8Array): void };
+      };
+      const id = await docker.createContainer(config, name);
+      const out = { 1: '', 2: '' } as Record<number, string>;
+      const demux = new StdcopyDemuxer((stream, bytes) => (out[stream] += new TextDecoder().decode(bytes)));
+      const session = await docker.attach(id, {}, (chunk) => demux.push(chunk));
+      const wait = await docker.waitContainer(id, 'next-exit');
+      await docker.startContainer(id);
+      const { StatusCode } = await wait.result;
+      await session.done;
+      return { id, status: StatusCode, stdout: out[1]!, stderr: out[2]! };
+    },
+    { config, name },
+  );
+}
+
+test('containers run in the page: the shipped busybox image, stdout/stderr and exit status', { skip: browserSkip }, async () => {
+  await page.evaluate(async () => {
+    const drydock = (window as unknown as { drydock: { docker: unknown } }).drydock;
+    const mod = (await import('/dist/browser/drydock.js')) as { StdcopyDemuxer: unknown };
+    Object.assign(window, { docker: drydock.docker, StdcopyDemuxer: mod.StdcopyDemuxer });
+  });
+  const r = await dockerRunInPage({ Image: 'busybox', Cmd: ['sh', '-c', 'echo hello from a container; uname -m; echo oops >&2; exit 3'] }, 'in-page');
+  assert.equal(r.stdout, 'hello from a container\nwasm32\n');
+  assert.equal(r.stderr, 'oops\n');
+  assert.equal(r.status, 3);
+});
+
+test('engine state survives a page reload (IndexedDB)', { skip: browserSkip }, async () => {
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+  const names = await page.evaluate(async () => {
+    const { drydock } = window as unknown as { drydock: { docker: { listContainers(o: unknown): Promise<{ Names: string[]; State: string }[]> } } };
+    return (await drydock.docker.listContainers({ all: true })).map((c) => `${c.Names[0]} ${c.State}`);
+  });
+  assert.ok(names.includes('/in-page exited'), `containers after reload: ${names.join(', ')}`);
+});
