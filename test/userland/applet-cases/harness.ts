@@ -140,7 +140,8 @@ export class AppletWorld {
       timeout: 20_000,
       maxBuffer: 64 * 1024 * 1024,
     });
-    if (r.error) throw r.error;
+    // A program that exits without reading its input makes the write of `input` fail with EPIPE: not an error here.
+    if (r.error && (r.error as NodeJS.ErrnoException).code !== 'EPIPE') throw r.error;
     const status = r.status ?? 128 + signalNumber(r.signal);
     return {
       stdout: c.binary ? r.stdout.toString('hex') : r.stdout.toString('utf8'),
