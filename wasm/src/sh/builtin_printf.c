@@ -5,6 +5,8 @@
 #include <string.h>
 #include "sh.h"
 
+int g_epipe_silent; /* a builtin writing into a pipe for a reader that left: no message (ash dies of SIGPIPE) */
+
 /* Processes one backslash escape at *pp (after the backslash). printf_mode:
  * \NNN is octal without a leading 0; echo/%b: \0NNN. Returns 1 for \c. */
 static int escape(const char **pp, sbuf_t *out, int printf_mode) {
@@ -110,7 +112,7 @@ int bi_echo(int argc, char **argv) {
   sb_free(&out);
   bout_flush();
   if (g_bout_error) {
-    sh_warnx("write error: %s", strerror(g_bout_error));
+    if (!(g_bout_error == EPIPE && g_epipe_silent)) sh_warnx("write error: %s", strerror(g_bout_error));
     return 1;
   }
   return 0;
@@ -329,7 +331,7 @@ int bi_printf(int argc, char **argv) {
   pf_out = NULL;
   bout_flush();
   if (g_bout_error) {
-    sh_warnx("write error: %s", strerror(g_bout_error));
+    if (!(g_bout_error == EPIPE && g_epipe_silent)) sh_warnx("write error: %s", strerror(g_bout_error));
     return 1;
   }
   return printf_status;

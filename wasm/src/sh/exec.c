@@ -768,6 +768,15 @@ static pid_t start_element(node_t *n, int in_fd, int out_fd, int bg, int *status
   return spawn_subshell(n, NULL, in_fd, out_fd, bg, -1);
 }
 
+static int capturable(node_t *t);
+
+/* echo or printf with side-effect-free words and no redirections or assignments. */
+static int output_builtin(node_t *t) {
+  if (!capturable(t)) return 0;
+  const char *name = t->u.cmd.args->text;
+  return strcmp(name, "echo") == 0 || strcmp(name, "printf") == 0;
+}
+
 static int eval_pipe(node_t *n, int flags) {
   int count = n->u.pipe.n;
   if (count == 1) {
@@ -778,12 +787,22 @@ static int eval_pipe(node_t *n, int flags) {
   }
   pid_t *pids = xzalloc(sizeof(pid_t) * (size_t)count);
   int *statuses = xzalloc(sizeof(int) * (size_t)count);
+  /* A first element that is only echo/printf of side-effect-free words runs
+   * in this process, after the readers are started (ash forks it; the result
+   * is the same, without a child shell). */
+  int inproc = output_builtin(n->u.pipe.cmds[0]);
+  int first_write = -1;
   int prev = -1;
   for (int i = 0; i < count; i++) {
     int p[2] = {-1, -1};
     if (i < count - 1 && pipe_high(p) < 0) {
       sh_warnx("can't create pipe: %s", strerror(errno));
       break;
+    }
+    if (i == 0 && inproc) {
+      first_write = p[1];
+      prev = p[0];
+      continue;
     }
     int st = 0;
     pids[i] = start_element(n->u.pipe.cmds[i], prev, p[1], 0, &st);
@@ -793,6 +812,27 @@ static int eval_pipe(node_t *n, int flags) {
     if (p[1] >= 0) close(p[1]);
     prev = p[0];
     if (g_exc) break;
+  }
+  if (first_write >= 0) {
+    bout_flush();
+    int saved = fcntl(1, F_DUPFD_CLOEXEC, 10);
+    dup2(first_write, 1);
+    close(first_write);
+    void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+    extern int g_epipe_silent;
+    g_epipe_silent = 1;
+    int saved_status = g_status;
+    statuses[0] = eval(n->u.pipe.cmds[0], 0);
+    if (g_bout_error == EPIPE) statuses[0] = 128 + SIGPIPE;
+    g_status = saved_status;
+    g_epipe_silent = 0;
+    signal(SIGPIPE, old);
+    if (saved >= 0) {
+      dup2(saved, 1);
+      close(saved);
+    } else {
+      close(1);
+    }
   }
   if (prev >= 0) close(prev);
   int status = 0, fail = 0;
