@@ -85,19 +85,37 @@ test('wget saves a file with busybox\'s messages; errors as busybox words them',
   assert.equal(redirected.stderr, 'wget: server returned error: HTTP/1.1 403 Forbidden\n', 'followed the 301 to /dir/, which has no index');
 });
 
-test('nc: a client talks to nc -l, both ways, and refused ports say so', async () => {
-  const server = await start(kernel, '/shipped/netutils.wasm', ['nc', '-l', '-p', '4000'], {
+test('nc: data flows both ways between nc and nc -l, and refused ports say so', async () => {
+  const waitListening = async (port: number) => {
+    // nc -l is ready once its socket listens in the namespace's port table.
+    while (![...web.ns.tcp.holders(port)].some((s) => s.listening)) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+  // Client to server: the client's input ends, which half-closes; the server prints it and ends too.
+  const sink = await start(kernel, '/shipped/netutils.wasm', ['nc', '-l', '-p', '4000'], {
+    net: web.ns,
+    mounts: sandbox({ '/etc': web.etc }),
+    stdin: new FixedInput('', true),
+  });
+  await waitListening(4000);
+  const sender = await tool(cli, ['nc', 'web', '4000'], 'hello server\n');
+  assert.equal(sender.exit.exitCode, 0);
+  assert.equal((await sink.proc.exited).exitCode, 0);
+  assert.equal(sink.stdout.text(), 'hello server\n');
+  // Server to client: the server's input ends; the client prints it and ends when the server's side closes.
+  const source = await start(kernel, '/shipped/netutils.wasm', ['nc', '-l', '-p', '4001'], {
     net: web.ns,
     mounts: sandbox({ '/etc': web.etc }),
     stdin: new FixedInput('reply from the server\n'),
   });
-  // Wait until nc listens (its socket shows up in the namespace's port table).
-  while (![...web.ns.tcp.holders(4000)].some((s) => s.listening)) await new Promise((resolve) => setTimeout(resolve, 10));
-  const client = await tool(cli, ['nc', 'web', '4000'], 'hello server\n');
-  assert.equal(client.stdout, 'reply from the server\n');
-  await server.proc.exited;
-  assert.equal(server.stdout.text(), 'hello server\n', `server stderr: ${server.stderr.text()} exit ${JSON.stringify(server.proc.exitInfo)}`);
-  const refused = await tool(cli, ['nc', 'web', '4001']);
+  await waitListening(4001);
+  const receiver = await run(kernel, '/shipped/netutils.wasm', ['nc', 'web', '4001'], {
+    net: cli.ns,
+    mounts: sandbox({ '/etc': cli.etc }),
+    stdin: new FixedInput('', true),
+  });
+  assert.equal(receiver.stdout, 'reply from the server\n');
+  assert.equal((await source.proc.exited).exitCode, 0);
+  const refused = await tool(cli, ['nc', 'web', '4002']);
   assert.equal(refused.stderr, `nc: can't connect to remote host (${ipOf(web.ns)}): Connection refused\n`);
   assert.equal(refused.exit.exitCode, 1);
 });
