@@ -1,0 +1,73 @@
+/**
+ * `drydock daemon` as a user runs it: state under --data-root comes back
+ * after a clean stop (SIGTERM) and after a crash (SIGKILL): images and tags,
+ * volumes and their data, containers (exited ones with their logs; a
+ * restart=always one running again).
+ */
+import { strict as assert } from 'node:assert';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { promisify } from 'node:util';
+import { dockerSkip, DOCKER } from './helpers/engine-harness.ts';
+
+const execFileAsync = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'drydock-daemon-'));
+const socket = join(dir, 'docker.sock');
+const dataRoot = join(dir, 'data');
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function startDaemon(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['bin/drydock.mjs', 'daemon', '--host', `unix://${socket}`, '--data-root', dataRoot], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('export DOCKER_HOST=')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`daemon exited with ${code}: ${out}`)));
+  });
+  return child;
+}
+
+async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync(DOCKER, args, { env: { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: dir } });
+  return stdout;
+}
+
+function stopped(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+test('state survives a clean stop and a crash', { skip: dockerSkip }, async () => {
+  let daemon = await startDaemon();
+  assert.equal((statSync(socket).mode & 0o777).toString(8), '660');
+  await docker('tag', 'busybox', 'mine:v1');
+  await docker('volume', 'create', 'keep');
+  await docker('run', '--name', 'writer', '-v', 'keep:/data', 'busybox', 'sh', '-c', 'echo persisted > /data/f; echo logged; echo changed > /etc/motd');
+  await docker('run', '-d', '--name', 'always', '--restart', 'always', 'busybox', 'sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done');
+  daemon.kill('SIGTERM');
+  assert.equal(await stopped(daemon), 0);
+
+  daemon = await startDaemon();
+  assert.match(await docker('images', '--format', '{{.Repository}}:{{.Tag}}'), /^mine:v1$/m);
+  assert.equal(await docker('logs', 'writer'), 'logged\n');
+  assert.equal(await docker('run', '--rm', '-v', 'keep:/data', 'busybox', 'cat', '/data/f'), 'persisted\n');
+  assert.equal(await docker('start', '-a', 'writer'), 'logged\n');
+  // As dockerd: the volume's mount point is created in the container layer.
+  assert.equal(await docker('diff', 'writer'), 'A /data\nC /etc\nA /etc/motd\n');
+  assert.match(await docker('ps', '--format', '{{.Names}} {{.Status}}'), /^always Up /m);
+
+  daemon.kill('SIGKILL');
+  await stopped(daemon);
+  daemon = await startDaemon();
+  assert.match(await docker('ps', '-a', '--format', '{{.Names}}'), /writer/);
+  assert.match(await docker('ps', '--format', '{{.Names}} {{.Status}}'), /^always Up /m);
+  await docker('rm', '-f', 'always', 'writer');
+  daemon.kill('SIGTERM');
+  await stopped(daemon);
+});
