@@ -50,8 +50,8 @@ before(() => {
       let reject!: (e: unknown) => void;
       results.set(current.name, new Promise((res, rej) => ((resolve = res), (reject = rej))));
       try {
-        const host = runHost(busybox!, current);
-        resolve([host, await runOurs(current)]);
+        const [host, ours] = await Promise.all([runHost(busybox!, current), runOurs(current)]);
+        resolve([host, ours]);
       } catch (error) {
         reject(error);
       }

@@ -7,7 +7,7 @@
  * case is skipped where our /bin lacks them). Known, intentional
  * differences are in known-differences.json (case name -> reason).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,18 +59,24 @@ export function hostBusybox(): string | null {
   return r.status === 0 ? 'busybox' : null;
 }
 
-/** Runs a case under `busybox sh -c` on the host, in a fresh empty directory. */
-export function runHost(busybox: string, c: ShCase): Outcome {
+/** Runs a case under `busybox sh -c` on the host, in a fresh empty directory (asynchronously: the kernel keeps running meanwhile). */
+export async function runHost(busybox: string, c: ShCase): Promise<Outcome> {
   const dir = mkdtempSync(join(tmpdir(), 'drydock-sh-case-'));
   try {
-    const r = spawnSync(busybox, ['sh', '-c', c.script], {
-      cwd: dir,
-      env: { PATH: '/bin', HOME: '/root' },
-      input: '',
-      timeout: 20_000,
-      encoding: 'utf8',
+    return await new Promise<Outcome>((resolve, reject) => {
+      const child = spawn(busybox, ['sh', '-c', c.script], { cwd: dir, env: { PATH: '/bin', HOME: '/root' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        const status = code ?? 128 + (signal === 'SIGKILL' ? 9 : 15);
+        resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), status });
+      });
     });
-    return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? 128 + 9 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

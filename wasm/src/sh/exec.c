@@ -1033,7 +1033,7 @@ static int eval_bg(node_t *n) {
   if (pid > 0) {
     g_lastbg = pid;
     job_add(pid, 1);
-    if (g_interactive) outf(2, "[%d] %d\n", job_count_bg(), (int)pid);
+    if (g_interactive && is_tty(0)) outf(2, "[%d] %d\n", job_count_bg(), (int)pid);
   }
   if (g_exc) return g_status;
   return g_status = 0;
