@@ -47,7 +47,9 @@ before(async (t) => {
   server = await start(kernel, '/shipped/httpd.wasm', ['-p', '80', '-r', '/srv'], { net: ns, mounts: sandbox({ '/srv': docroot }) });
   stdout = server.stdout;
   await waitForOutput(server.stderr, 'serving');
-  port = await manager.publish(ns, { containerPort: 80, hostPort: 0 });
+  // 127.0.0.1, not 0.0.0.0: Linux lets a wildcard listener share a port with another process's
+  // 127.0.0.1 listener, so parallel test files publishing ephemeral ports could cross.
+  port = await manager.publish(ns, { containerPort: 80, hostIp: '127.0.0.1', hostPort: 0 });
   base = `http://127.0.0.1:${port.hostPort}`;
   void t;
 });

@@ -20,6 +20,7 @@ import { PortPublishing } from './publish.ts';
 import type { PublishedPort, PublishSpec } from './publish.ts';
 import { NetworkStack } from './stack.ts';
 import type { StackOptions } from './stack.ts';
+import type { StreamHandle } from './stream-handle.ts';
 import type { PortPublisher } from '../platform/types.ts';
 
 export type NetworkDriver = 'bridge' | 'host' | 'null';
@@ -242,7 +243,7 @@ export class NetworkManager {
       subnet,
       gateway,
       range,
-      spec.subnet !== undefined,
+      user && spec.subnet !== undefined,
       internal,
       spec.attachable ?? false,
       { ...(spec.labels ?? {}) },
@@ -324,6 +325,9 @@ export class NetworkManager {
     }
     if (this.endpointsOf(ns).some((e) => e.network.driver === 'null')) {
       throw new NetworkInvalidError('container cannot be connected to multiple networks with one of the networks in private (none) mode');
+    }
+    if (options.ip && network.isDefaultBridge) {
+      throw new NetworkInvalidError('user specified IP address is supported on user defined networks only');
     }
     if (options.ip && !network.userSubnet) {
       throw new NetworkInvalidError('user specified IP address is supported only when connecting to networks with user configured subnets');
@@ -468,13 +472,19 @@ export class NetworkManager {
    * NetworkConflictError "Bind for 0.0.0.0:8080 failed: port is already
    * allocated" (dockerd prefixes it with "driver failed programming external
    * connectivity on endpoint NAME (ID): "), NetworkUnavailableError when the
-   * platform cannot listen on host ports.
+   * host refuses the listener for another reason. Without a PortPublisher
+   * (browsers) the port is published inside the engine only.
    */
   publish(ns: NetworkNamespace, spec: PublishSpec): Promise<PublishedPort> {
     const endpoint = this.endpointsOf(ns).find((e) => e.ip !== null && e.network.driver === 'bridge');
     if (!endpoint) throw new NetworkInvalidError('cannot publish ports of a container without a bridge network');
     const target: SocketAddress = { ip: endpoint.ip!, port: spec.containerPort };
     return this.publishing.publish(ns, this.hostNamespace, endpoint.gateway!, target, spec);
+  }
+
+  /** Connects to a published port as a host client would (engine.fetch, a Service Worker); see PortPublishing.connectPublished. */
+  connectPublished(hostPort: number, hostIp?: string): Promise<StreamHandle> {
+    return this.publishing.connectPublished(hostPort, hostIp);
   }
 
   /** The published ports of `ns` (docker port). */

@@ -2,11 +2,12 @@
 import { ANY_V4, isIp, parseIp } from './address.ts';
 import type { SocketAddress } from './address.ts';
 import { STREAM_BUFFER } from './connection.ts';
-import { NetworkConflictError, NetworkInvalidError, NetworkUnavailableError } from './errors.ts';
+import { NetworkConflictError, NetworkInvalidError, NetworkNotFoundError, NetworkUnavailableError } from './errors.ts';
 import { bridgeHostStream } from './host-bridge.ts';
 import type { NetworkNamespace } from './namespace.ts';
 import { EPHEMERAL_MAX, EPHEMERAL_MIN } from './ports.ts';
 import type { NetworkStack } from './stack.ts';
+import type { StreamHandle } from './stream-handle.ts';
 import type { HostListener, HostStream, PortPublisher, PortPublishFailure } from '../platform/types.ts';
 
 /** -p [hostIp:]hostPort:containerPort[/proto], or -P (hostPort 0). */
@@ -33,6 +34,9 @@ export class PublishedPort {
     /** Where connections go: the container's address and port. */
     readonly target: SocketAddress,
     readonly listener: HostListener,
+    /** Where connections come from: the host namespace, from the network's gateway address. */
+    readonly from: NetworkNamespace,
+    readonly sourceIp: string,
   ) {}
 
   /** "80/tcp -> 0.0.0.0:8080", as `docker port` prints it. */
@@ -53,7 +57,9 @@ function overlaps(a: string, b: string): boolean {
  * The published ports of an engine. A host connection is carried to the
  * container from its network's gateway address, as docker-proxy does; when
  * nothing listens there, the host connection is reset (curl: "Recv failure:
- * Connection reset by peer", as with dockerd).
+ * Connection reset by peer", as with dockerd). Without a PortPublisher
+ * (browsers) ports are still published, conflicts and all, but only inside
+ * the engine: `connectPublished` reaches them.
  */
 export class PortPublishing {
   private readonly ports: PublishedPort[] = [];
@@ -66,7 +72,6 @@ export class PortPublishing {
 
   async publish(ns: NetworkNamespace, from: NetworkNamespace, sourceIp: string, target: SocketAddress, spec: PublishSpec): Promise<PublishedPort> {
     const publisher = this.publisher;
-    if (!publisher) throw new NetworkUnavailableError('publishing ports on the host is not possible on this platform');
     const proto = spec.proto ?? 'tcp';
     if (proto !== 'tcp') throw new NetworkInvalidError(`publishing ${proto} ports is not supported`);
     const hostIp = spec.hostIp ? parseIp(spec.hostIp) : ANY_V4;
@@ -78,6 +83,8 @@ export class PortPublishing {
     let port: PublishedPort;
     const inUse = (p: number) => this.ports.some((q) => q.proto === proto && q.hostPort === p && overlaps(q.hostIp, hostIp));
     const listen = async (p: number): Promise<HostListener | null> => {
+      // Without a host (browsers) the port exists only inside the engine: connectPublished reaches it.
+      if (!publisher) return { address: hostIp, port: p, close: async () => {} };
       try {
         return await publisher.listenTcp(hostIp, p, (stream) => onConnection(stream));
       } catch (error) {
@@ -100,9 +107,23 @@ export class PortPublishing {
       }
       if (!listener) throw new NetworkConflictError('all ports are allocated');
     }
-    port = new PublishedPort(ns, hostIp, listener.port, spec.containerPort, proto, target, listener);
+    port = new PublishedPort(ns, hostIp, listener.port, spec.containerPort, proto, target, listener, from, sourceIp);
     this.ports.push(port);
     return port;
+  }
+
+  /**
+   * Connects to a published port as a host client would (engine.fetch, the
+   * browser's Service Worker): the connection reaches the container from its
+   * gateway. Rejects with NetworkNotFoundError when no such port is
+   * published, and with the ErrnoError of the connect (ECONNREFUSED when
+   * nothing listens in the container).
+   */
+  async connectPublished(hostPort: number, hostIp = ANY_V4, proto: 'tcp' | 'udp' = 'tcp'): Promise<StreamHandle> {
+    const port = this.ports.find((p) => p.proto === proto && p.hostPort === hostPort && overlaps(p.hostIp, hostIp));
+    if (!port) throw new NetworkNotFoundError(`no container publishes ${hostIp}:${hostPort}/${proto}`);
+    port.connections++;
+    return this.stack.connect(port.from, port.target, port.sourceIp);
   }
 
   private carry(from: NetworkNamespace, sourceIp: string, target: SocketAddress, stream: HostStream, port: PublishedPort): void {

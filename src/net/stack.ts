@@ -137,7 +137,10 @@ export class NetworkStack {
     }
     if (from.isHost) {
       const source = from.interfaces.find((i) => !i.isLoopback && i.ipv4)?.ipv4?.ip ?? LOOPBACK_V4;
-      if (!this.canGoOutside(from)) return { kind: 'unreachable', errno: Errno.ENETUNREACH, delayMs: 0, source };
+      if (!this.canGoOutside(from)) {
+        this.warnNoOutside();
+        return { kind: 'unreachable', errno: Errno.ENETUNREACH, delayMs: 0, source };
+      }
       return { kind: 'external', source };
     }
     const def = from.defaultRoute;
@@ -148,8 +151,24 @@ export class NetworkStack {
     for (const bridge of this.bridges) if (bridge.subnet.contains(dst)) return { kind: 'dropped', source };
     // An --internal network has a default route, but nothing leaves the bridge (dockerd drops it).
     if (def.device.bridge?.internal) return { kind: 'dropped', source };
-    if (!this.canGoOutside(from)) return { kind: 'unreachable', errno: Errno.ENETUNREACH, delayMs: 0, source };
+    if (!this.canGoOutside(from)) {
+      this.warnNoOutside();
+      return { kind: 'unreachable', errno: Errno.ENETUNREACH, delayMs: 0, source };
+    }
     return { kind: 'external', source };
+  }
+
+  private warned = false;
+
+  /** Says once why containers cannot reach outside (ENETUNREACH alone does not tell a learner). */
+  private warnNoOutside(): void {
+    if (this.warned) return;
+    this.warned = true;
+    console.warn(
+      this.host === null
+        ? 'drydock: containers cannot open connections outside Drydock here (browsers have no raw TCP; HTTP through fetch is not wired yet): connects answer ENETUNREACH'
+        : 'drydock: outbound traffic from containers is switched off: connects outside Drydock answer ENETUNREACH',
+    );
   }
 
   /**
