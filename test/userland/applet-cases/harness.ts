@@ -15,6 +15,7 @@
  * Files are created with fixed modes and a fixed mtime on both sides.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -218,7 +219,7 @@ export function listTree(dir: string): string[] {
   return out.sort();
 }
 
-/** type, permission bits and content (files: text or hex; symlinks: target) of every path. */
+/** type, permission bits and content (files: text, or size and sha256 when binary or long; symlinks: target) of every path. */
 export function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const rel of listTree(dir)) {
@@ -232,7 +233,8 @@ export function snapshot(dir: string): Record<string, string> {
       const data = fs.readFileSync(path);
       const text = data.toString('utf8');
       const printable = Buffer.from(text, 'utf8').equals(data) && !text.includes('\0');
-      out[rel] = `file ${mode} ${printable ? JSON.stringify(text) : `hex:${data.toString('hex')}`}`;
+      const shown = printable && data.length <= 4096 ? JSON.stringify(text) : `${data.length} bytes sha256:${createHash('sha256').update(data).digest('hex')}`;
+      out[rel] = `file ${mode} ${shown}`;
     } else out[rel] = `other ${mode}`;
   }
   return out;

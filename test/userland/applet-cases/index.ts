@@ -3,9 +3,11 @@ import type { AppletCase } from './harness.ts';
 import { cases as basics } from './basics.ts';
 import { cases as text } from './text.ts';
 import { cases as files } from './files.ts';
+import { cases as archive } from './archive.ts';
 
 export const CASE_GROUPS: Readonly<Record<string, readonly AppletCase[]>> = {
   basics,
   text,
   files,
+  archive,
 };
