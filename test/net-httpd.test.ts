@@ -126,7 +126,9 @@ test('SIGQUIT shuts the server down cleanly (exit 0)', async (t) => {
     () => 'answered',
     (e: { stderr: string }) => e.stderr,
   );
-  assert.match(refused, /Connection reset by peer|Empty reply|Recv failure/);
+  // The published port still accepts, then resets (nothing listens behind it): curl reports the
+  // reset, or "Couldn't connect" when the reset beats its check of the connect's outcome.
+  assert.match(refused, /Connection reset by peer|Empty reply|Recv failure|Couldn't connect to server/);
   await manager.releaseNamespace(ns);
 });
 

@@ -1,5 +1,6 @@
 import { Errno, fail } from '../common/errno.ts';
 import { ByteQueue } from './byte-queue.ts';
+import { WOULD_BLOCK } from './socket.ts';
 
 /** Bytes a connection buffers in each direction (Linux's autotuned loopback buffers are of this order). */
 export const STREAM_BUFFER = 256 * 1024;
@@ -83,7 +84,7 @@ export class ConnectionEnd {
     }
     if (peer.readShut) return data.length;
     const room = peer.rx.room;
-    if (room === 0) fail(Errno.EAGAIN);
+    if (room === 0) throw WOULD_BLOCK;
     const n = peer.rx.push(data.slice(0, Math.min(room, data.length)));
     peer.notify();
     return n;
@@ -101,7 +102,7 @@ export class ConnectionEnd {
     const error = peek ? this.error : this.takeError();
     if (error !== null) fail(error);
     if (this.finReceived || this.reset || this.readShut || this.closed || length === 0) return new Uint8Array(0);
-    return fail(Errno.EAGAIN);
+    throw WOULD_BLOCK;
   }
 
   /** shutdown(SHUT_WR): FIN to the peer. */

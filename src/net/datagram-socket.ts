@@ -3,7 +3,7 @@ import { LOOPBACK_V4, LOOPBACK_V6, isUnspecified, unmapV4 } from './address.ts';
 import type { IpFamily, SocketAddress } from './address.ts';
 import type { NetworkNamespace } from './namespace.ts';
 import type { PortTable } from './ports.ts';
-import { MSG, NetSocket } from './socket.ts';
+import { MSG, NetSocket, WOULD_BLOCK } from './socket.ts';
 import type { Received, SocketReadiness } from './socket.ts';
 
 /** The largest UDP payload over IPv4 (65535 - 8 - 20). */
@@ -161,7 +161,7 @@ export class DatagramSocket extends NetSocket {
     if (!next) {
       this.throwPending();
       if (this.readShut) return { data: new Uint8Array(0), from: null, length: 0 };
-      return fail(Errno.EAGAIN);
+      throw WOULD_BLOCK;
     }
     if ((flags & MSG.PEEK) === 0) {
       this.queue.shift();

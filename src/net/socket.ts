@@ -1,4 +1,4 @@
-import { Errno, fail } from '../common/errno.ts';
+import { Errno, ErrnoError, fail } from '../common/errno.ts';
 import { ANY_V4, ANY_V6, ipFamily, isUnspecified, mapV4, unmapV4 } from './address.ts';
 import type { IpFamily, SocketAddress } from './address.ts';
 import type { NetworkNamespace } from './namespace.ts';
@@ -62,6 +62,13 @@ export const DEFAULT_RCVBUF = 131072;
 export const DEFAULT_SNDBUF = 16384;
 export const DEFAULT_UDP_RCVBUF = 212992;
 export const DEFAULT_UDP_SNDBUF = 212992;
+
+/**
+ * The "would block" error, made once: sockets throw it on every attempt that
+ * must wait (a blocked reader retries on each wake-up), and capturing a new
+ * stack each time is a measurable part of the data path. Never mutate it.
+ */
+export const WOULD_BLOCK: ErrnoError = new ErrnoError(Errno.EAGAIN, 'would block');
 
 let nextSocketId = 1;
 

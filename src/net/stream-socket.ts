@@ -5,7 +5,7 @@ import { ConnectionEnd } from './connection.ts';
 import type { NetworkNamespace } from './namespace.ts';
 import { bindingsOverlap } from './ports.ts';
 import type { PortTable } from './ports.ts';
-import { MSG, NetSocket } from './socket.ts';
+import { MSG, NetSocket, WOULD_BLOCK } from './socket.ts';
 import type { Received, SocketReadiness } from './socket.ts';
 
 /** Linux's net.core.somaxconn (5.4+): listen backlogs are capped here. */
@@ -171,7 +171,7 @@ export class StreamSocket extends NetSocket {
   override accept(): StreamSocket {
     if (this.state !== 'listening') fail(Errno.EINVAL);
     const child = this.acceptQueue.shift();
-    if (!child) return fail(Errno.EAGAIN);
+    if (!child) throw WOULD_BLOCK;
     this.admitWaiting();
     return child;
   }
@@ -180,7 +180,7 @@ export class StreamSocket extends NetSocket {
     const end = this.end;
     if (!end) {
       this.throwPending();
-      if (this.state === 'connecting') fail(Errno.EAGAIN);
+      if (this.state === 'connecting') throw WOULD_BLOCK;
       // Linux answers a send on an unconnected TCP socket with EPIPE (and SIGPIPE).
       return fail(Errno.EPIPE);
     }
@@ -191,7 +191,7 @@ export class StreamSocket extends NetSocket {
     const end = this.end;
     if (!end) {
       this.throwPending();
-      if (this.state === 'connecting') fail(Errno.EAGAIN);
+      if (this.state === 'connecting') throw WOULD_BLOCK;
       return fail(Errno.ENOTCONN);
     }
     const data = end.read(length, (flags & MSG.PEEK) !== 0);
