@@ -195,6 +195,7 @@ static int special(tctx_t *t, char **a, int n) {
     case 1:
       return a[0][0] != 0;
     case 2:
+      if (strcmp(a[0], "(") == 0) return -1;
       if (strcmp(a[0], "!") == 0) return a[1][0] == 0;
       if (is_unop(a[0])) return unary(t, a[0], a[1]);
       if (is_binop(a[1])) {

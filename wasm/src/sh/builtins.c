@@ -331,7 +331,7 @@ static int find_dot_file(const char *name, char *out, size_t len) {
     }
   }
   snprintf(out, len, "%s", name);
-  return 0;
+  return -1;
 }
 
 static int bi_dot(int argc, char **argv) {
@@ -341,7 +341,11 @@ static int bi_dot(int argc, char **argv) {
     return 2;
   }
   char path[PATH_MAX];
-  find_dot_file(argv[1], path, sizeof path);
+  if (find_dot_file(argv[1], path, sizeof path) < 0) {
+    sh_error("%s: not found", argv[1]);
+    raise_error();
+    return 2;
+  }
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     sh_error("can't open '%s': %s", argv[1], strerror(errno));
@@ -538,8 +542,9 @@ int bi_umask(int argc, char **argv) {
   if (m[0] >= '0' && m[0] <= '7') {
     for (const char *p = m; *p; p++) {
       if (*p < '0' || *p > '7') {
-        sh_error("Illegal mode: %s", m);
-        return 1;
+        sh_error("illegal mode: %s", m);
+        raise_error();
+        return 2;
       }
       mask = mask * 8 + (uint32_t)(*p - '0');
     }
@@ -556,8 +561,9 @@ int bi_umask(int argc, char **argv) {
       if (!who) who = 0777;
       char op = *p;
       if (op != '=' && op != '+' && op != '-') {
-        sh_error("Illegal mode: %s", m);
-        return 1;
+        sh_error("illegal mode: %s", m);
+        raise_error();
+        return 2;
       }
       p++;
       uint32_t bits = 0;
@@ -571,8 +577,9 @@ int bi_umask(int argc, char **argv) {
       else perm &= ~bits;
       if (*p == ',') p++;
       else if (*p) {
-        sh_error("Illegal mode: %s", m);
-        return 1;
+        sh_error("illegal mode: %s", m);
+        raise_error();
+        return 2;
       }
     }
     mask = ~perm & 0777;

@@ -123,6 +123,7 @@ static int scan_backquote(parser_t *p, sbuf_t *sb) {
 /* ${ ... }: up to the matching brace. */
 static int scan_brace(parser_t *p, sbuf_t *sb, int indq) {
   sb_addc(sb, '{');
+  size_t start = sb->len;
   for (;;) {
     int c = in_getc();
     if (c < 0 || (c == '\n' && 0)) {
@@ -130,6 +131,11 @@ static int scan_brace(parser_t *p, sbuf_t *sb, int indq) {
       return -1;
     }
     if (c == '}') {
+      /* ${name:} is an error in ash's parser */
+      if (sb->len > start + 1 && sb->s[sb->len - 1] == ':' && is_name_n(sb->s + start, sb->len - start - 1)) {
+        syntax_error(p, "missing '}'");
+        return -1;
+      }
       sb_addc(sb, c);
       return 0;
     }
