@@ -397,7 +397,12 @@ export class NetworkManager {
     return out.sort((a, b) => (a.iface?.index ?? 0) - (b.iface?.index ?? 0));
   }
 
-  /** Tears a container's namespace down: ports unpublished, endpoints detached, sockets closed. */
+  /**
+   * Tears a container's namespace down: ports unpublished, endpoints
+   * detached, sockets closed. Only for the namespace's owner: a container
+   * that shares another's namespace (`--network host`, `--network
+   * container:X`) detaches just its own endpoints (`detach`) when it stops.
+   */
   async releaseNamespace(ns: NetworkNamespace): Promise<void> {
     await this.publishing.unpublishAll(ns);
     for (const endpoint of this.endpointsOf(ns)) this.detach(endpoint);
