@@ -1040,8 +1040,9 @@ static int eval_bg(node_t *n) {
 }
 
 static int eval_subshell(node_t *n, int flags) {
-  if (flags & EV_EXIT && !n->redirs) {
+  if (flags & EV_EXIT) {
     /* we are about to exit anyway: no new process needed */
+    if (n->redirs && redirect(n->redirs, 0) < 0) return g_status = 1;
     trap_reset_for_subshell();
     return eval(n->u.group.body, flags);
   }

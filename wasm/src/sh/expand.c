@@ -357,8 +357,7 @@ static void param_expand(xctx_t *x, const char *s, size_t n, int q) {
       return;
     }
     char num[32];
-    snprintf(num, sizeof num, "%zu", v ? strlen(v) : (size_t)0);
-    if (is_at) snprintf(num, sizeof num, "%d", g_params.n);
+    snprintf(num, sizeof num, "%zu", v ? strlen(v) : (size_t)0); /* ${#@}: length of "$*", as busybox */
     emit_value(x, num, q);
     return;
   }
