@@ -4,10 +4,12 @@ import { cases as basics } from './basics.ts';
 import { cases as text } from './text.ts';
 import { cases as files } from './files.ts';
 import { cases as archive } from './archive.ts';
+import { cases as system } from './system.ts';
 
 export const CASE_GROUPS: Readonly<Record<string, readonly AppletCase[]>> = {
   basics,
   text,
   files,
   archive,
+  system,
 };

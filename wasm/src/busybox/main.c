@@ -74,6 +74,15 @@ static int install_links(char **argv) {
   return status;
 }
 
+/* "--help" shows the usage, except for applets that take it as an ordinary argument. */
+static int wants_help(const char *name) {
+  static const char *const no_help[] = {"echo", "printf", "test", "[", "true", "false"};
+  for (size_t i = 0; i < ARRAY_SIZE(no_help); i++) {
+    if (strcmp(name, no_help[i]) == 0) return 0;
+  }
+  return 1;
+}
+
 static int busybox_main(int argc, char **argv) {
   if (argc < 2 || strcmp(argv[1], "--help") == 0) {
     printf(BB_VERSION_BANNER "\n"
@@ -112,10 +121,7 @@ static int busybox_main(int argc, char **argv) {
     return 127;
   }
   applet_name = a->name;
-  if (argv[2] && strcmp(argv[2], "--help") == 0 && strcmp(a->name, "echo") && strcmp(a->name, "printf") &&
-      strcmp(a->name, "test") && strcmp(a->name, "[")) {
-    show_usage(0);
-  }
+  if (argv[2] && strcmp(argv[2], "--help") == 0 && wants_help(a->name)) show_usage(0);
   return a->main(argc - 1, argv + 1);
 }
 
@@ -136,9 +142,6 @@ int main(int argc, char **argv) {
     return 127;
   }
   applet_name = a->name;
-  if (argv[1] && strcmp(argv[1], "--help") == 0 && strcmp(a->name, "echo") && strcmp(a->name, "printf") &&
-      strcmp(a->name, "test") && strcmp(a->name, "[")) {
-    show_usage(0);
-  }
+  if (argv[1] && strcmp(argv[1], "--help") == 0 && wants_help(a->name)) show_usage(0);
   fflush_stdout_and_exit(a->main(argc, argv));
 }

@@ -48,11 +48,6 @@ int id_main(int argc, char **argv) {
   gid_t gid, egid;
   if (user) {
     struct passwd *pw = getpwnam(user);
-    if (!pw) {
-      char *end;
-      unsigned long v = strtoul(user, &end, 10);
-      if (*user && !*end) pw = getpwuid((uid_t)v);
-    }
     if (!pw) bb_error_msg_and_die("unknown user %s", user);
     user = xstrdup(pw->pw_name);
     uid = euid = pw->pw_uid;
