@@ -27,10 +27,16 @@ export function progressChunk(message: JsonMessage): Uint8Array {
   return encoder.encode(`${jsonText(message, { escapeHtml: true })}\r\n`);
 }
 
-/** dockerd's in-band error message (streamformatter.FormatError). */
+/**
+ * dockerd's in-band error message (streamformatter.FormatError). An error
+ * carrying a numeric `jsonCode` (a failed build step's exit status, like
+ * dockerd's jsonmessage.JSONError) reports it as `errorDetail.code`; the
+ * CLI exits with it.
+ */
 export function progressError(error: unknown): JsonMessage {
   const message = errorMessage(error);
-  return { errorDetail: { message }, error: message };
+  const code = error instanceof Error ? (error as Error & { jsonCode?: unknown }).jsonCode : undefined;
+  return { errorDetail: typeof code === 'number' && code !== 0 ? { code, message } : { message }, error: message };
 }
 
 /**

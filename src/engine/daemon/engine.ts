@@ -11,6 +11,7 @@ import { Snapshotter } from '../../unionfs/store/snapshotter.ts';
 import { createApi } from '../api/create-api.ts';
 import type { EngineApi } from '../api/create-api.ts';
 import { EngineSystemBackend } from '../api/engine-system.ts';
+import { ClassicBuilder } from '../build/builder.ts';
 import { EngineContainersBackend } from '../containers/containers-backend.ts';
 import { ExecManager } from '../containers/exec.ts';
 import { ContainerManager } from '../containers/manager.ts';
@@ -20,6 +21,7 @@ import type { DiskUsage } from '../types/system.ts';
 import type { VolumeDriver } from '../volumes/volumes.ts';
 import { VolumeManager } from '../volumes/volumes.ts';
 import { Filters } from '../types/filters.ts';
+import { fullName, parseNormalizedNamed } from '../images/reference.ts';
 import { EventBus } from './events.ts';
 import { ImageSubsystem } from './images.ts';
 import type { ImageSubsystemOptions } from './images.ts';
@@ -99,12 +101,22 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       BuildCache: [],
     }),
   });
+  const build = new ClassicBuilder({
+    store: images.store,
+    containers,
+    pull: (reference, progress, signal) => {
+      const ref = parseNormalizedNamed(reference);
+      return images.backend.pull({ fromImage: fullName(ref), tag: ref.digest ?? ref.tag ?? 'latest', platform: '' }, progress, signal);
+    },
+    ...(options.distribution ? { fetch: options.distribution.fetch } : {}),
+  });
   const api = createApi({
     backends: {
       system,
       containers: containersBackend,
       exec: new ExecManager(containers),
       images: images.backend,
+      build,
       volumes,
     },
   });
