@@ -30,13 +30,15 @@ int touch_main(int argc, char **argv) {
     times[0].tv_nsec = times[1].tv_nsec = 0;
     tp = times;
   }
-  if (!tp) {
-    clock_gettime(CLOCK_REALTIME, &times[0]);
-    times[1] = times[0];
+  if (!tp && (opt & (A | M)) && (opt & (A | M)) != (A | M)) {
+    /* Only one of the times: the other is left alone. */
+    times[0].tv_sec = times[1].tv_sec = 0;
+    times[0].tv_nsec = times[1].tv_nsec = UTIME_NOW;
     tp = times;
   }
-  if ((opt & (A | M)) == A) times[1].tv_nsec = UTIME_OMIT;
-  if ((opt & (A | M)) == M) times[0].tv_nsec = UTIME_OMIT;
+  /* Without a time, NULL means "now", which needs only write permission (not ownership). */
+  if (tp && (opt & (A | M)) == A) times[1].tv_nsec = UTIME_OMIT;
+  if (tp && (opt & (A | M)) == M) times[0].tv_nsec = UTIME_OMIT;
   int status = 0;
   for (; *argv; argv++) {
     if (utimensat(AT_FDCWD, *argv, tp, (opt & H) ? AT_SYMLINK_NOFOLLOW : 0) == 0) continue;
@@ -53,7 +55,7 @@ int touch_main(int argc, char **argv) {
       continue;
     }
     close(fd);
-    if (utimensat(AT_FDCWD, *argv, tp, 0) < 0) {
+    if (tp && utimensat(AT_FDCWD, *argv, tp, 0) < 0) {
       bb_perror_msg("%s", *argv);
       status = 1;
     }
