@@ -4,7 +4,7 @@ import type { MountNamespace } from '../../unionfs/vfs/mount-namespace.ts';
 import type { Process } from '../../kernel/proc/process.ts';
 import type { PidNamespace, UtsNamespace } from '../../kernel/proc/namespaces.ts';
 import type { ResourceGroup } from '../../kernel/proc/resource-group.ts';
-import type { ContainerConfig, ContainerStatus, HostConfig, MountPoint, NetworkSettings } from '../types/container.ts';
+import type { ContainerConfig, ContainerHealth, ContainerStatus, HostConfig, MountPoint, NetworkSettings } from '../types/container.ts';
 import { LogBuffer } from './logs.ts';
 import type { ProcessStdio } from './stdio.ts';
 
@@ -76,6 +76,8 @@ export class Container {
   paused = false;
   /** How many times the main process has exited (for `wait?condition=next-exit`). */
   exits = 0;
+  /** State.Health while the config has a healthcheck and the container has run (kept by health.ts's HealthMonitor). */
+  health: ContainerHealth | null = null;
   /**
    * Attach sessions waiting for the next start (`docker run` attaches before
    * it starts the container): called with the new stdio before its output

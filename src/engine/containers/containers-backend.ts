@@ -8,6 +8,7 @@ import type { ContainerWaiter, ContainersBackend } from '../api/routers/containe
 import type { StreamSession } from '../api/hijack.ts';
 import { formatRfc3339Nano } from '../api/timestamp.ts';
 import type { Filters } from '../types/filters.ts';
+import { healthStatus } from './health.ts';
 import type {
   ArchiveContent,
   ArchivePutOptions,
@@ -82,6 +83,9 @@ export class EngineContainersBackend implements ContainersBackend {
           throw new InvalidParameterError(`invalid filter 'status=${s}'`);
         }
       }
+      for (const h of f.get('health')) {
+        if (!['starting', 'healthy', 'unhealthy', 'none'].includes(h)) throw new InvalidParameterError(`Unrecognised filter value for health: ${h}`);
+      }
       if (statusFilter.length > 0 || f.has('exited')) containers = this.manager.all();
       const before = f.get('before').map((n) => this.manager.get(n).record.created);
       const sinceFilter = f.get('since').map((n) => this.manager.get(n).record.created);
@@ -92,6 +96,7 @@ export class EngineContainersBackend implements ContainersBackend {
           (f.get('name').length === 0 || f.get('name').some((n) => new RegExp(n).test(c.name.slice(1)) || c.name === n)) &&
           f.matchKeyValue('label', c.record.config.Labels ?? {}) &&
           (f.get('exited').length === 0 || (c.record.state.status === 'exited' && f.get('exited').includes(String(c.record.state.exitCode)))) &&
+          (f.get('health').length === 0 || f.get('health').includes(healthStatus(c))) &&
           (f.get('ancestor').length === 0 || f.get('ancestor').some((a) => this.ancestorMatches(c, a))) &&
           (f.get('volume').length === 0 || f.get('volume').some((v) => c.record.mounts.some((m) => m.Name === v || m.Destination === v))) &&
           (f.get('network').length === 0 || f.get('network').some((n) => n in c.record.networkSettings.Networks || c.record.hostConfig.NetworkMode === n)) &&

@@ -1,6 +1,7 @@
 /** The JSON shapes of containers in GET /containers/json and /containers/{id}/json. */
 import type { ContainerInspect, ContainerSummary, PortSummary } from '../types/container.ts';
 import type { Container } from './container.ts';
+import { healthSuffix } from './health.ts';
 
 /** Docker's units.HumanDuration. */
 export function humanDuration(ms: number): string {
@@ -30,7 +31,7 @@ export function statusText(container: Container): string {
   const state = container.record.state;
   switch (state.status) {
     case 'running':
-      return `Up ${humanDuration(since(state.startedAt))}`;
+      return `Up ${humanDuration(since(state.startedAt))}${healthSuffix(container)}`;
     case 'paused':
       return `Up ${humanDuration(since(state.startedAt))} (Paused)`;
     case 'restarting':
@@ -110,6 +111,7 @@ export function inspect(container: Container, dataRoot: string): ContainerInspec
       Error: state.error,
       StartedAt: state.startedAt,
       FinishedAt: state.finishedAt,
+      ...(container.health ? { Health: container.health } : {}),
     },
     Image: r.image,
     ResolvConfPath: `${dir}/resolv.conf`,

@@ -14,6 +14,7 @@ import { EngineSystemBackend } from '../api/engine-system.ts';
 import { ClassicBuilder } from '../build/builder.ts';
 import { EngineContainersBackend } from '../containers/containers-backend.ts';
 import { ExecManager } from '../containers/exec.ts';
+import { HealthMonitor } from '../containers/health.ts';
 import { ContainerManager } from '../containers/manager.ts';
 import type { BindSource } from '../containers/manager.ts';
 import { ContainerStore } from '../containers/store.ts';
@@ -77,6 +78,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     ...(options.binds ? { binds: options.binds } : {}),
   });
   images.connect(containers, events);
+  const health = new HealthMonitor(containers, events);
+  health.start();
   await containers.restore();
   const containersBackend = new EngineContainersBackend(containers, { dataRoot: options.dataRoot, ncpu: options.ncpu, memTotal: options.memTotal });
   const listImages = () => images.backend.list({ all: false, digests: false, sharedSize: false, manifests: false, filters: Filters.empty() });
@@ -128,6 +131,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     events,
     fetch: (request) => api.fetch(request),
     async shutdown() {
+      health.shutdown();
       await containers.shutdown();
       await options.kernel.shutdown();
       await options.blobs.close();
