@@ -102,14 +102,13 @@ function extractFlags(line: string): { rest: string; flags: string[] } {
   let word = '';
   let quote = '';
   let blankOk = false;
-  let parsingFlagArg = false;
-  let needFlagArg = true;
   for (let pos = 0; pos <= line.length; pos++) {
     const ch = pos < line.length ? line[pos]! : '';
     if (phase === 'spaces') {
       if (pos === line.length) break;
       if (isSpace(ch)) continue;
-      if (!parsingFlagArg && (ch !== '-' || pos + 1 === line.length || line[pos + 1] !== '-')) return { rest: line.slice(pos), flags: words };
+      // Only words starting with "--" are flags (a flag's value is always "--name=value").
+      if (ch !== '-' || pos + 1 === line.length || line[pos + 1] !== '-') return { rest: line.slice(pos), flags: words };
       phase = 'word';
     }
     if ((phase === 'word' || phase === 'quote') && pos === line.length) {
@@ -119,22 +118,12 @@ function extractFlags(line: string): { rest: string; flags: string[] } {
     if (phase === 'word') {
       if (isSpace(ch)) {
         phase = 'spaces';
-        if (parsingFlagArg) {
-          words[words.length - 1] += `=${word}`;
-          parsingFlagArg = false;
-          needFlagArg = true;
-        } else {
-          if (word === '--') return { rest: line.slice(pos), flags: words };
-          if (blankOk || word.length > 0) {
-            if (needFlagArg) parsingFlagArg = true;
-            words.push(word);
-          }
-        }
+        if (word === '--') return { rest: line.slice(pos), flags: words };
+        if (blankOk || word.length > 0) words.push(word);
         word = '';
         blankOk = false;
         continue;
       }
-      if (ch === '=' && needFlagArg) needFlagArg = false;
       if (ch === "'" || ch === '"') {
         quote = ch;
         blankOk = true;
