@@ -12,6 +12,9 @@ import type { EngineInitOptions, KernelApi, WasmRunOptions, WasmRunResult } from
 
 export type { WasmRunOptions, WasmRunResult };
 export { DockerApiError, DockerClient, StdcopyDemuxer } from './engine/client/client.ts';
+// The UI: <drydock-playground> and <drydock-terminal> are defined when this bundle loads; they start the engine through createDrydock.
+export { DockerCli, DrydockPlayground, DrydockTerminal, HostShell, MemoryWorkspace } from './ui/index.ts';
+import { provideEngineFactory } from './ui/index.ts';
 
 export class DrydockUnavailableError extends Error {}
 
@@ -95,3 +98,5 @@ export async function createDrydock(options: CreateDrydockOptions = {}): Promise
     },
   };
 }
+
+provideEngineFactory((options) => createDrydock(options));
