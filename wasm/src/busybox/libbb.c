@@ -496,9 +496,13 @@ long long bb_copyfd_size(int src, int dst, long long size) {
   return total;
 }
 
+/* Big stdio buffers: every read is a system call to the kernel (wasi-libc's BUFSIZ is 1 KiB). */
+void bb_big_buffer(FILE *f) { setvbuf(f, 0, _IOFBF, 64 * 1024); }
+
 FILE *fopen_or_warn(const char *path, const char *mode) {
   FILE *f = fopen(path, mode);
   if (!f) bb_perror_msg("%s", path);
+  else bb_big_buffer(f);
   return f;
 }
 
@@ -510,6 +514,7 @@ FILE *fopen_or_warn_stdin(const char *path) {
 FILE *xfopen(const char *path, const char *mode) {
   FILE *f = fopen(path, mode);
   if (!f) bb_perror_msg_and_die("can't open '%s'", path);
+  bb_big_buffer(f);
   return f;
 }
 

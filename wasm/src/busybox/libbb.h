@@ -135,6 +135,8 @@ FILE *fopen_or_warn_stdin(const char *path);
 FILE *fopen_or_warn(const char *path, const char *mode);
 int fd_or_warn_stdin(const char *path);
 FILE *xfopen(const char *path, const char *mode);
+/* Gives a stream a 64 KiB buffer: every read or write is a system call to the kernel (wasi-libc's BUFSIZ is 1 KiB). */
+void bb_big_buffer(FILE *f);
 int open_or_warn(const char *path, int flags);
 int open_or_warn_stdin(const char *path);
 int xopen(const char *path, int flags);

@@ -129,6 +129,9 @@ int main(int argc, char **argv) {
   /* Full buffering unless stdout is a terminal: every write is a system call to the kernel. */
   static char outbuf[64 * 1024];
   setvbuf(stdout, outbuf, isatty(1) ? _IOLBF : _IOFBF, sizeof outbuf);
+  /* And big reads from stdin (wasi-libc's default buffer is 1 KiB). */
+  static char inbuf[64 * 1024];
+  setvbuf(stdin, inbuf, _IOFBF, sizeof inbuf);
   const char *name = argv[0] ? bb_get_last_path_component_nostrip(argv[0]) : "busybox";
   /* A login shell's "-sh" style name; and "busybox.wasm" when run by file name. */
   if (*name == '-') name++;

@@ -20,6 +20,8 @@ int cmp_main(int argc, char **argv) {
   if (!f1) bb_perror_msg_and_die("%s", name1);
   FILE *f2 = strcmp(name2, "-") == 0 ? stdin : fopen(name2, "r");
   if (!f2) bb_perror_msg_and_die("%s", name2);
+  bb_big_buffer(f1);
+  if (f2 != f1) bb_big_buffer(f2);
   while (skip1-- > 0 && getc(f1) != EOF) {
   }
   while (skip2-- > 0 && getc(f2) != EOF) {

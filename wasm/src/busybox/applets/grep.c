@@ -41,6 +41,7 @@ struct pattern {
   char *text;
   regex_t re;
   int compiled;
+  int literal; /* no regex syntax in it: searched like -F (much faster than regexec) */
 };
 
 static unsigned opt;
@@ -62,6 +63,7 @@ static void add_pattern(const char *p) {
     patterns = xrealloc(patterns, sizeof *patterns * (npatterns + 1));
     patterns[npatterns].text = xstrndup(start, len);
     patterns[npatterns].compiled = 0;
+    patterns[npatterns].literal = 0;
     npatterns++;
     if (!nl) break;
     start = nl + 1;
@@ -69,9 +71,17 @@ static void add_pattern(const char *p) {
 }
 
 static void compile_patterns(void) {
-  if (opt & OPT_F) return;
+  if (opt & OPT_F) {
+    for (size_t i = 0; i < npatterns; i++) patterns[i].literal = 1;
+    return;
+  }
   int flags = ((opt & OPT_E) ? REG_EXTENDED : 0) | ((opt & OPT_i) ? REG_ICASE : 0);
+  const char *special = (opt & OPT_E) ? "\\.[]()*+?{}|^$" : "\\.[*^$";
   for (size_t i = 0; i < npatterns; i++) {
+    if (!(opt & OPT_x) && patterns[i].text[0] && !strpbrk(patterns[i].text, special)) {
+      patterns[i].literal = 1;
+      continue;
+    }
     int err = regcomp(&patterns[i].re, patterns[i].text, flags);
     if (err) {
       char msg[128];
@@ -91,8 +101,16 @@ static int fixed_find(const char *line, size_t len, size_t from, const char *p, 
     *mstart = *mend = from;
     return from <= len;
   }
+  if (!(opt & OPT_i)) {
+    if (from > len) return 0;
+    const char *hit = memmem(line + from, len - from, p, plen);
+    if (!hit) return 0;
+    *mstart = (size_t)(hit - line);
+    *mend = *mstart + plen;
+    return 1;
+  }
   for (size_t i = from; i + plen <= len; i++) {
-    if ((opt & OPT_i) ? strncasecmp(line + i, p, plen) == 0 : memcmp(line + i, p, plen) == 0) {
+    if (strncasecmp(line + i, p, plen) == 0) {
       *mstart = i;
       *mend = i + plen;
       return 1;
@@ -106,7 +124,7 @@ static int find_match(const struct pattern *pat, const char *line, size_t len, s
   size_t start = from;
   while (start <= len) {
     size_t s, e;
-    if (opt & OPT_F) {
+    if (pat->literal) {
       if (!fixed_find(line, len, start, pat->text, &s, &e)) return 0;
     } else {
       /* regexec stops at a NUL: search a line with NULs segment by segment. */
@@ -146,7 +164,7 @@ static int find_match(const struct pattern *pat, const char *line, size_t len, s
 static int line_matches(const char *line, size_t len) {
   for (size_t k = 0; k < npatterns; k++) {
     size_t s, e;
-    if (opt & OPT_x && !(opt & OPT_F)) {
+    if ((opt & OPT_x) && !patterns[k].literal) {
       regmatch_t m;
       if (regexec(&patterns[k].re, line, 1, &m, 0) == 0 && m.rm_so == 0 && (size_t)m.rm_eo == len) return 1;
       /* The leftmost-longest match may not span the line even though another parse does: check with anchors. */
@@ -298,6 +316,7 @@ static void grep_file(const char *path, const char *display) {
       had_error = 1;
       return;
     }
+    bb_big_buffer(f);
   }
   if (f != stdin) {
     /* Directories are skipped silently, as BusyBox does. */

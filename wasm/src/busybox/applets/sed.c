@@ -16,10 +16,17 @@
 
 enum { A_NONE, A_LINE, A_LAST, A_REGEX, A_STEP, A_PLUS, A_MULT, A_ZERO };
 
+/* A compiled regex; `literal` is set when it has no regex syntax (then memmem is used instead of regexec). */
+struct sre {
+  regex_t re;
+  char *literal;
+  size_t litlen;
+};
+
 struct addr {
   int type;
   unsigned long n, step;
-  regex_t *re; /* NULL with A_REGEX: the last regex used */
+  struct sre *re; /* NULL with A_REGEX: the last regex used */
 };
 
 struct cmd {
@@ -29,7 +36,7 @@ struct cmd {
   int active; /* inside a range */
   unsigned long end_line;
   /* s */
-  regex_t *re;
+  struct sre *re;
   char *repl;
   int global;
   unsigned long nth;
@@ -51,7 +58,7 @@ static int ncmds;
 static int extended;
 static int quiet;
 static int separate;
-static regex_t *last_re;
+static struct sre *last_re;
 
 /* ---------------------------------------------------------------- output */
 
@@ -100,6 +107,7 @@ static int open_next_file(void) {
         in.status = 1;
         continue;
       }
+      bb_big_buffer(in.f);
     }
     in.name = name;
     return 1;
@@ -168,18 +176,37 @@ static char *regex_escapes(const char *s) {
   return sb_str(&sb);
 }
 
-static regex_t *compile_re(const char *pattern, int icase) {
+static struct sre *compile_re(const char *pattern, int icase) {
   if (!*pattern) return 0; /* the last regex */
-  regex_t *re = xzalloc(sizeof *re);
+  struct sre *re = xzalloc(sizeof *re);
   char *p = regex_escapes(pattern);
-  int err = regcomp(re, p, (extended ? REG_EXTENDED : 0) | (icase ? REG_ICASE : 0));
+  int err = regcomp(&re->re, p, (extended ? REG_EXTENDED : 0) | (icase ? REG_ICASE : 0));
   if (err) {
     char msg[128];
-    regerror(err, re, msg, sizeof msg);
+    regerror(err, &re->re, msg, sizeof msg);
     bb_error_msg_and_die("bad regex '%s': %s", pattern, msg);
   }
-  free(p);
+  const char *special = extended ? "\\.[]()*+?{}|^$" : "\\.[*^$";
+  if (!icase && !strpbrk(pattern, special)) {
+    re->literal = p;
+    re->litlen = strlen(p);
+  } else {
+    free(p);
+  }
   return re;
+}
+
+/* regexec, or memmem for a literal (then only match 0 is set; groups are unset). */
+static int sre_exec(struct sre *re, const char *s, size_t len, size_t nmatch, regmatch_t *m, int flags) {
+  if (!re->literal) return regexec(&re->re, s, nmatch, m, flags);
+  const char *hit = memmem(s, len, re->literal, re->litlen);
+  if (!hit) return REG_NOMATCH;
+  if (nmatch > 0) {
+    m[0].rm_so = hit - s;
+    m[0].rm_eo = m[0].rm_so + (regoff_t)re->litlen;
+    for (size_t i = 1; i < nmatch; i++) m[i].rm_so = m[i].rm_eo = -1;
+  }
+  return 0;
 }
 
 /* Reads up to the unescaped delimiter; "\DELIM" becomes DELIM (unless DELIM is special in regexes). */
@@ -481,7 +508,7 @@ struct append {
 static struct append *appends;
 static int nappends;
 
-static regex_t *use_re(regex_t *re) {
+static struct sre *use_re(struct sre *re) {
   if (re) {
     last_re = re;
     return re;
@@ -490,7 +517,7 @@ static regex_t *use_re(regex_t *re) {
   return last_re;
 }
 
-static int match_re(regex_t *re, const char *s) { return regexec(use_re(re), s, 0, 0, 0) == 0; }
+static int match_re(struct sre *re, const char *s, size_t len) { return sre_exec(use_re(re), s, len, 0, 0, 0) == 0; }
 
 static int match_addr(struct addr *a) {
   switch (a->type) {
@@ -499,7 +526,7 @@ static int match_addr(struct addr *a) {
     case A_LAST:
       return is_last_line();
     case A_REGEX:
-      return match_re(a->re, sb_str(&ps));
+      return match_re(a->re, sb_str(&ps), ps.len);
     case A_STEP:
       if (a->step == 0) return linenum == a->n;
       return linenum >= a->n && (linenum - a->n) % a->step == 0;
@@ -535,7 +562,7 @@ static int matches(struct cmd *c) {
           break;
         case A_REGEX:
           /* 0,/re/: the end may match on the first line too. */
-          if (c->a1.type == A_ZERO && match_re(c->a2.re, sb_str(&ps))) c->active = 0;
+          if (c->a1.type == A_ZERO && match_re(c->a2.re, sb_str(&ps), ps.len)) c->active = 0;
           break;
       }
     }
@@ -555,7 +582,7 @@ static int matches(struct cmd *c) {
         if (is_last_line()) c->active = 0;
         break;
       case A_REGEX:
-        if (match_re(c->a2.re, sb_str(&ps))) c->active = 0;
+        if (match_re(c->a2.re, sb_str(&ps), ps.len)) c->active = 0;
         break;
     }
   }
@@ -637,7 +664,7 @@ static char *read_R_line(const char *name) {
 }
 
 static void do_subst(struct cmd *c) {
-  regex_t *re = use_re(c->re);
+  struct sre *re = use_re(c->re);
   char *s = sb_str(&ps);
   size_t len = ps.len;
   strbuf res = {0};
@@ -647,7 +674,7 @@ static void do_subst(struct cmd *c) {
   regmatch_t m[10];
   while (pos <= len) {
     int flags = pos > 0 ? REG_NOTBOL : 0;
-    if (regexec(re, s + pos, 10, m, flags) != 0) break;
+    if (sre_exec(re, s + pos, len - pos, 10, m, flags) != 0) break;
     size_t ms = pos + (size_t)m[0].rm_so, me = pos + (size_t)m[0].rm_eo;
     count++;
     /* As BusyBox: with g every match is replaced, whatever N says. */
@@ -925,6 +952,7 @@ static int edit_in_place(const char *file, const char *suffix, int *code) {
     bb_perror_msg("%s", file);
     return 1;
   }
+  bb_big_buffer(f);
   char *dir = xstrdup(file);
   char *slash = strrchr(dir, '/');
   if (slash) slash[1] = 0;
@@ -933,6 +961,7 @@ static int edit_in_place(const char *file, const char *suffix, int *code) {
   int fd = mkstemp(tmpl);
   if (fd < 0) bb_perror_msg_and_die("can't create temp file '%s'", tmpl);
   struct out o = {fdopen(fd, "w"), 0};
+  bb_big_buffer(o.f);
   out = &o;
   in.files = (char *[]){0};
   in.idx = 0;
