@@ -204,3 +204,9 @@ cases.push(
   { cmd: ['xargs', 'rm'], stdin: 'f1 f2\n', files: { f1: '', f2: '', f3: '' } },
   { cmd: ['xargs', 'wc', '-l'], stdin: 'f1\nf2\n', files: { f1: 'a\nb\n', f2: 'c\n' } },
 );
+
+cases.push(
+  { cmd: ['ls', '--color=always'], files: { ...tree, 'x.sh': { content: '', mode: 0o755 } } },
+  { cmd: ['ls', '-l', '--color=always', 'la', 'broken', 'd'], files: tree },
+  { cmd: ['ls', '--color=never', '-F'], files: tree },
+);

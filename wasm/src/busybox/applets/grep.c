@@ -342,7 +342,9 @@ int grep_main(int argc, char **argv) {
   llist *elist = 0, *flist = 0;
   xfunc_error_retval = 2;
   char *max_str = 0, *a_str = 0, *b_str = 0, *c_str = 0;
-  opt = getopt32(argv, "HhnlLoqvsrRiwxFEczm:A:B:C:e*f*", &max_str, &a_str, &b_str, &c_str, &elist, &flist);
+  /* --color[=WHEN] is accepted and ignored, as BusyBox does. */
+  static const bb_longopt longopts[] = {{"color", 2, 0x80}, {"colour", 2, 0x80}, {0, 0, 0}};
+  opt = getopt32long(argv, "HhnlLoqvsrRiwxFEczm:A:B:C:e*f*\x80", longopts, &max_str, &a_str, &b_str, &c_str, &elist, &flist);
   if (strcmp(applet_name, "egrep") == 0) opt |= OPT_E;
   if (strcmp(applet_name, "fgrep") == 0) opt |= OPT_F;
   if (opt & OPT_z) eol = 0;

@@ -79,10 +79,7 @@ static unsigned name_len(const struct dnode *dn) {
 static const char *color_of(const struct dnode *dn) {
   mode_t m = dn->st.st_mode;
   if (S_ISDIR(m)) return "1;34";
-  if (S_ISLNK(m)) {
-    struct stat t;
-    return stat(dn->fullname, &t) == 0 ? "1;36" : "1;31";
-  }
+  if (S_ISLNK(m)) return "1;36"; /* broken or not; a broken link's target is shown in red */
   if (S_ISFIFO(m)) return "0;33";
   if (S_ISSOCK(m)) return "1;35";
   if (S_ISCHR(m) || S_ISBLK(m)) return "1;33";
@@ -130,7 +127,7 @@ static unsigned display_single(const struct dnode *dn) {
   }
   if (use_color) printf("\033[%sm", color_of(dn));
   column += (unsigned)printf("%s", dn->name);
-  if (use_color) printf("\033[0m");
+  if (use_color) printf("\033[m");
   if ((opt & (OPT_F | OPT_p)) && indicator(st->st_mode)) {
     putchar(indicator(st->st_mode));
     column++;
@@ -145,7 +142,7 @@ static unsigned display_single(const struct dnode *dn) {
         struct stat ts;
         struct dnode t = {target, dn->fullname, {0}, 0};
         if (stat(dn->fullname, &ts) == 0) t.st = ts;
-        printf("\033[%sm%s\033[0m", stat(dn->fullname, &ts) == 0 ? color_of(&t) : "1;31", target);
+        printf("\033[%sm%s\033[m", stat(dn->fullname, &ts) == 0 ? color_of(&t) : "1;31", target);
       } else {
         fputs(target, stdout);
       }

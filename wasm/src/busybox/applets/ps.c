@@ -8,7 +8,10 @@
  * top [-b] [-n COUNT] [-d SECONDS]: BusyBox's top layout (Mem, CPU, Load
  * average, then PID PPID USER STAT VSZ %VSZ %CPU COMMAND by CPU use).
  */
+#include <poll.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include "../libbb.h"
 #include "../procps.h"
 
@@ -162,18 +165,57 @@ static int by_cpu_desc(const void *a, const void *b) {
   return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
+static struct termios saved_termios;
+static int raw_keys;
+
+static void restore_terminal(void) {
+  if (raw_keys) tcsetattr(0, TCSANOW, &saved_termios);
+  raw_keys = 0;
+}
+
+static void quit_on_signal(int sig) {
+  restore_terminal();
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+/* Waits `delay` seconds; in interactive mode returns 1 when 'q' was pressed. */
+static int wait_or_key(double delay) {
+  if (!raw_keys) {
+    struct timespec ts = {(time_t)delay, (long)((delay - (long)delay) * 1e9)};
+    nanosleep(&ts, 0);
+    return 0;
+  }
+  struct pollfd p = {0, POLLIN, 0};
+  if (poll(&p, 1, (int)(delay * 1000)) > 0) {
+    char c;
+    if (read(0, &c, 1) == 1 && (c == 'q' || c == 'Q' || c == 3 /* ^C */)) return 1;
+  }
+  return 0;
+}
+
 int top_main(int argc, char **argv) {
   char *count_s = 0, *delay_s = 0;
   unsigned opt = getopt32(argv, "bn:d:m", &count_s, &delay_s);
-  (void)opt;
-  int count = count_s ? xatoi_positive(count_s) : (isatty(1) ? INT_MAX : 1);
+  int batch = (opt & 1) || !isatty(1);
+  int count = count_s ? xatoi_positive(count_s) : (batch ? 1 : INT_MAX);
   double delay = delay_s ? strtod(delay_s, 0) : 5;
-  for (int iter = 0; iter < count; iter++) {
-    if (iter > 0) {
-      struct timespec ts = {(time_t)delay, (long)((delay - (long)delay) * 1e9)};
-      nanosleep(&ts, 0);
+  /* Interactive: single keys without echo ('q' quits); the terminal is restored on exit and on signals. */
+  if (!batch && tcgetattr(0, &saved_termios) == 0) {
+    struct termios raw = saved_termios;
+    raw.c_lflag &= ~(ICANON | ECHO);
+    raw.c_cc[VMIN] = 1;
+    raw.c_cc[VTIME] = 0;
+    if (tcsetattr(0, TCSANOW, &raw) == 0) {
+      raw_keys = 1;
+      atexit(restore_terminal);
+      signal(SIGINT, quit_on_signal);
+      signal(SIGTERM, quit_on_signal);
     }
-    if (isatty(1)) fputs("\033[H\033[J", stdout);
+  }
+  for (int iter = 0; iter < count; iter++) {
+    if (iter > 0 && wait_or_key(delay)) break;
+    if (!batch) fputs("\033[H\033[J", stdout);
     long long total = meminfo_kb("MemTotal"), freekb = meminfo_kb("MemFree"), shmem = meminfo_kb("Shmem");
     long long buffers = meminfo_kb("Buffers"), cached = meminfo_kb("Cached");
     if (total < 0) bb_error_msg_and_die("can't open '/proc/meminfo': %s", strerror(ENOENT));
