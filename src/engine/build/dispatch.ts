@@ -211,11 +211,31 @@ async function commitMetadata(session: BuildSession, state: StageState, comment:
   const config = copyConfig(state.runConfig);
   config.Cmd = [...shellOf(state.runConfig), '#(nop) ', comment];
   if (probeCache(session, state, config)) return;
+  mergeHealthcheck(state);
+  if (state.runConfig.Healthcheck) config.Healthcheck = structuredClone(state.runConfig.Healthcheck);
   const id = randomId();
   session.out.stdout(` ---> Running in ${id.slice(0, 12)}\n`);
   config.Hostname = id.slice(0, 12);
   await commitImage(session, state, { layer: null, containerConfig: config, containerId: id });
   removeMessage(session, id);
+}
+
+/**
+ * dockerd quirk reproduced: creating the step's container merges the
+ * previous image's healthcheck into the zero fields of the new one (its
+ * `merge()` writes through a pointer the build's config shares), so a
+ * second HEALTHCHECK keeps the first one's timeout, retries… it leaves out.
+ * The commit comment was made before, without them.
+ */
+function mergeHealthcheck(state: StageState): void {
+  const current = state.runConfig.Healthcheck;
+  const previous = state.image?.config.config?.Healthcheck;
+  if (!current || !previous) return;
+  if (!current.Test || current.Test.length === 0) current.Test = previous.Test ? [...previous.Test] : [];
+  if (!current.Interval && previous.Interval) current.Interval = previous.Interval;
+  if (!current.Timeout && previous.Timeout) current.Timeout = previous.Timeout;
+  if (!current.StartPeriod && previous.StartPeriod) current.StartPeriod = previous.StartPeriod;
+  if (!current.Retries && previous.Retries) current.Retries = previous.Retries;
 }
 
 /** A writable overlay on the current image for COPY, ADD and WORKDIR. */
@@ -347,6 +367,8 @@ async function dispatchWorkdir(session: BuildSession, state: StageState, path: s
   const config = copyConfig(state.runConfig);
   config.Cmd = [...shellOf(state.runConfig), `#(nop) WORKDIR ${dir}`];
   if (probeCache(session, state, config)) return;
+  mergeHealthcheck(state);
+  if (state.runConfig.Healthcheck) config.Healthcheck = structuredClone(state.runConfig.Healthcheck);
   const id = randomId();
   session.out.stdout(` ---> Running in ${id.slice(0, 12)}\n`);
   config.Hostname = id.slice(0, 12);
