@@ -17,7 +17,10 @@ import { ProcFs } from '../src/kernel/fs/procfs.ts';
 import { PidNamespace, UtsNamespace } from '../src/kernel/proc/namespaces.ts';
 import { SIG } from '../src/kernel/abi/linux.ts';
 import type { MountNamespace } from '../src/unionfs/vfs/mount-namespace.ts';
-import { FixedInput, newKernel, start, waitForOutput } from './helpers/kernel-harness.ts';
+import { CaptureOutput, FixedInput, newKernel, start, waitForOutput } from './helpers/kernel-harness.ts';
+import { HostInputDescription, HostOutputDescription } from '../src/kernel/fd/host-stream.ts';
+import { TtyState } from '../src/kernel/fd/tty-state.ts';
+import type { HostInput } from '../src/platform/types.ts';
 import type { RunOptions } from './helpers/kernel-harness.ts';
 import { AppletWorld, BUSYBOX_WASM } from './userland/applet-cases/harness.ts';
 
@@ -348,6 +351,61 @@ describe('applets in the kernel', { skip: existsSync(BUSYBOX_WASM) ? false : 'ne
     assert.equal(first, 'w49999');
   });
 
+  /** Starts an applet whose stdin, stdout and stderr are one terminal of `cols` columns and `rows` rows. */
+  async function onTerminal(args: string[], cols: number, rows = 24, cwd = '/') {
+    const tty = new TtyState();
+    tty.cols = cols;
+    tty.rows = rows;
+    const input = new TypedInput();
+    const screen = new CaptureOutput();
+    const pidns = new PidNamespace(kernel.rootPidns);
+    const proc = await kernel.spawn({
+      path: join(world.bin, 'busybox'),
+      args: ['busybox', ...args],
+      env: [`PATH=${world.bin}`],
+      cwd,
+      pidns,
+      mounts: containerNs(pidns),
+      stdio: [new HostInputDescription(input, tty), new HostOutputDescription(screen, tty), new HostOutputDescription(screen, tty)],
+    });
+    return { proc, input, screen, tty };
+  }
+
+  test('on a terminal ls prints columns as wide as the terminal; ps cuts lines at its width', async () => {
+    world.prepare(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`file-${String(i).padStart(2, '0')}`, ''])));
+    const narrow = await onTerminal(['ls'], 40, 24, world.hostCase);
+    await narrow.proc.exited;
+    assert.equal(
+      narrow.screen.text(),
+      'file-00  file-03  file-06  file-09\nfile-01  file-04  file-07  file-10\nfile-02  file-05  file-08  file-11\n',
+    );
+    const ps = await onTerminal(['time', 'ps'], 30);
+    await ps.proc.exited;
+    for (const line of ps.screen.text().split('\n')) assert.ok(line.length <= 30, `"${line}" fits in 30 columns`);
+  });
+
+  test('top on a terminal refreshes until q, then restores the terminal', async () => {
+    const top = await onTerminal(['top', '-d', '0.2'], 80);
+    await waitForOutput(top.screen, 'PID  PPID USER');
+    assert.equal(top.tty.lflag & 0o12, 0, 'raw while running (no ICANON, no ECHO)');
+    await waitForOutput(top.screen, '\u001b[H\u001b[J', 5_000);
+    top.input.type('q');
+    assert.equal((await top.proc.exited).exitCode, 0);
+    assert.equal(top.tty.lflag & 0o12, 0o12, 'canonical mode and echo are back');
+  });
+
+  test('more pages a file on a terminal and quits on q', async () => {
+    world.prepare({ f: Array.from({ length: 100 }, (_, i) => `line ${i}\n`).join('') });
+    const more = await onTerminal(['more', 'f'], 80, 10, world.hostCase);
+    await waitForOutput(more.screen, '--More--');
+    assert.match(more.screen.text(), /^line 0\nline 1\n[\s\S]*line 8\n--More-- \(\d+% of 790 bytes\)$/);
+    more.input.type(' ');
+    await waitForOutput(more.screen, 'line 17\n');
+    more.input.type('q');
+    assert.equal((await more.proc.exited).exitCode, 0);
+    assert.doesNotMatch(more.screen.text(), /line 30/);
+  });
+
   test('more is cat when stdout is not a terminal; nproc and tty answer for a non-terminal', async () => {
     world.prepare({ f: 'line\n'.repeat(100) });
     const more = await bb(['more', 'f'], { cwd: world.hostCase });
@@ -358,6 +416,29 @@ describe('applets in the kernel', { skip: existsSync(BUSYBOX_WASM) ? false : 'ne
     assert.equal(tty.status, 1);
   });
 });
+
+/** Terminal input typed by a test, chunk by chunk. */
+class TypedInput implements HostInput {
+  readonly isTTY = true;
+  private chunks: Uint8Array[] = [];
+  private waiting: ((chunk: Uint8Array | null) => void) | null = null;
+  type(text: string): void {
+    const bytes = new TextEncoder().encode(text);
+    if (this.waiting) {
+      const w = this.waiting;
+      this.waiting = null;
+      w(bytes);
+    } else this.chunks.push(bytes);
+  }
+  read(): Promise<Uint8Array | null> {
+    const next = this.chunks.shift();
+    if (next) return Promise.resolve(next);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+  close(): void {
+    this.waiting?.(null);
+  }
+}
 
 async function waitForProcess(ready: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !ready(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
