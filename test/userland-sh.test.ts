@@ -102,6 +102,17 @@ test('interactive: backspace, ctrl-U, cursor keys and history edit the line', as
   assert.equal((await sh.proc.exited).exitCode, 0);
 });
 
+test('interactive: editing moves over whole UTF-8 characters', async () => {
+  const sh = await interactive();
+  await waitForOutput(sh.screen, '# ');
+  // "héllo" with the cursor moved left over "llo" and "é" deleted by backspace
+  await sh.exchange('echo h\u00e9llo\x1b[D\x1b[D\x1b[D\x7fe\r', 'hello\n');
+  // ctrl-B/ctrl-F and Delete on a 3-byte character
+  await sh.exchange('echo a\u20acb\x02\x02\x1b[3~\r', 'ab\n');
+  sh.input.type('exit\r');
+  assert.equal((await sh.proc.exited).exitCode, 0);
+});
+
 test('interactive: ctrl-C abandons the line, ctrl-D on an empty line exits, PS2 continues a command', async () => {
   const sh = await interactive();
   await waitForOutput(sh.screen, '# ');

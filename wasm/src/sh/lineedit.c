@@ -37,6 +37,29 @@ typedef struct {
 } ed_t;
 
 static void put(ed_t *e, const char *s, size_t n) { xwrite_all(e->out, s, n); }
+
+/* UTF-8: the cursor moves over whole characters; continuation bytes are 10xxxxxx. */
+static int is_cont(char c) { return ((unsigned char)c & 0xc0) == 0x80; }
+static int prev_char(ed_t *e, int pos) {
+  if (pos > 0) pos--;
+  while (pos > 0 && is_cont(e->buf[pos])) pos--;
+  return pos;
+}
+static int next_char(ed_t *e, int pos) {
+  if (pos < e->len) pos++;
+  while (pos < e->len && is_cont(e->buf[pos])) pos++;
+  return pos;
+}
+static int columns(ed_t *e, int from, int to) {
+  int n = 0;
+  for (int i = from; i < to; i++)
+    if (!is_cont(e->buf[i])) n++;
+  return n;
+}
+static void delete_range(ed_t *e, int from, int to) {
+  memmove(e->buf + from, e->buf + to, (size_t)(e->len - to));
+  e->len -= to - from;
+}
 static void puts_(ed_t *e, const char *s) { put(e, s, strlen(s)); }
 
 static void redraw(ed_t *e) {
@@ -45,7 +68,7 @@ static void redraw(ed_t *e) {
   sb_adds(&sb, e->prompt);
   sb_addn(&sb, e->buf, (size_t)e->len);
   sb_adds(&sb, "\x1b[K");
-  if (e->len > e->pos) sb_printf(&sb, "\x1b[%dD", e->len - e->pos);
+  if (e->len > e->pos) sb_printf(&sb, "\x1b[%dD", columns(e, e->pos, e->len));
   put(e, sb.s, sb.len);
   sb_free(&sb);
 }
@@ -135,17 +158,16 @@ char *lineedit_read(int fd, const char *prompt) {
         break;
       }
       if (e->pos < e->len) {
-        memmove(e->buf + e->pos, e->buf + e->pos + 1, (size_t)(e->len - e->pos - 1));
-        e->len--;
+        delete_range(e, e->pos, next_char(e, e->pos));
         redraw(e);
       }
       continue;
     }
     if (c == 127 || c == 8) {
       if (e->pos > 0) {
-        memmove(e->buf + e->pos - 1, e->buf + e->pos, (size_t)(e->len - e->pos));
-        e->pos--;
-        e->len--;
+        int p = prev_char(e, e->pos);
+        delete_range(e, p, e->pos);
+        e->pos = p;
         redraw(e);
       }
       continue;
@@ -183,8 +205,7 @@ char *lineedit_read(int fd, const char *prompt) {
       continue;
     }
     if (c == 2 || c == 6) {
-      if (c == 2 && e->pos > 0) e->pos--;
-      if (c == 6 && e->pos < e->len) e->pos++;
+      e->pos = c == 2 ? prev_char(e, e->pos) : next_char(e, e->pos);
       redraw(e);
       continue;
     }
@@ -203,8 +224,7 @@ char *lineedit_read(int fd, const char *prompt) {
         while (read_byte(fd, &t) && t != '~' && !(t >= 'A' && t <= 'Z')) {
         }
         if (b == '3' && e->pos < e->len) {
-          memmove(e->buf + e->pos, e->buf + e->pos + 1, (size_t)(e->len - e->pos - 1));
-          e->len--;
+          delete_range(e, e->pos, next_char(e, e->pos));
         } else if (b == '1' || b == '7') {
           e->pos = 0;
         } else if (b == '4' || b == '8') {
@@ -231,11 +251,11 @@ char *lineedit_read(int fd, const char *prompt) {
           }
           break;
         case 'C':
-          if (e->pos < e->len) e->pos++;
+          e->pos = next_char(e, e->pos);
           redraw(e);
           break;
         case 'D':
-          if (e->pos > 0) e->pos--;
+          e->pos = prev_char(e, e->pos);
           redraw(e);
           break;
         case 'H':
