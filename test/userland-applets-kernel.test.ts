@@ -226,6 +226,18 @@ describe('applets in the kernel', { skip: existsSync(BUSYBOX_WASM) ? false : 'ne
     },
   );
 
+  test(
+    'chown -h changes a symlink and leaves its target alone',
+    { todo: 'the kernel\'s chown clears setuid bits with a mode change that HostFs applies through the symlink (reported)' },
+    async () => {
+      world.prepare({ f: 'x', l: { symlink: 'f' } });
+      const r = await bb(['chown', '-h', '65534', 'l'], { cwd: world.hostCase });
+      assert.equal(r.status, 0, r.stderr);
+      const mode = await bb(['stat', '-c', '%a', 'f'], { cwd: world.hostCase });
+      assert.equal(mode.stdout, '644\n');
+    },
+  );
+
   test('gzip output is read by zlib, and gunzip reads zlib output, for text, random, empty and large data', async () => {
     const random = Buffer.alloc(200_000);
     for (let i = 0; i < random.length; i++) random[i] = (i * 2654435761) >>> 24;

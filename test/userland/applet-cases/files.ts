@@ -210,3 +210,10 @@ cases.push(
   { cmd: ['ls', '-l', '--color=always', 'la', 'broken', 'd'], files: tree },
   { cmd: ['ls', '--color=never', '-F'], files: tree },
 );
+
+cases.push(
+  { cmd: ['chown', '-R', 'nobody:nogroup', 'e'], files: small },
+  { cmd: ['chown', 'nobody', 'f', 'lf'], files: small },
+  { cmd: ['chgrp', 'nogroup', 'f'], files: small },
+  { cmd: ['chown', 'nobody:', 'f'], files: small },
+);

@@ -219,13 +219,13 @@ export function listTree(dir: string): string[] {
   return out.sort();
 }
 
-/** type, permission bits and content (files: text, or size and sha256 when binary or long; symlinks: target) of every path. */
+/** type, permission bits, owner and content (files: text, or size and sha256 when binary or long; symlinks: target) of every path. */
 export function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const rel of listTree(dir)) {
     const path = join(dir, rel);
     const st = fs.lstatSync(path);
-    const mode = (st.mode & 0o7777).toString(8);
+    const mode = `${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid}`;
     if (st.isSymbolicLink()) out[rel] = `symlink -> ${fs.readlinkSync(path)}`;
     else if (st.isDirectory()) out[rel] = `dir ${mode}`;
     else if (st.isFIFO()) out[rel] = `fifo ${mode}`;
