@@ -277,6 +277,7 @@ export class DockerCli {
       throw error;
     }
     if (flags.help) {
+      if (flags.helpShorthand) streams.out('Flag shorthand -h has been deprecated, use --help\n');
       streams.out(commandHelp(spec, this.options.columns?.() ?? 80));
       return 0;
     }

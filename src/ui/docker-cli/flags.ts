@@ -52,6 +52,8 @@ export class ParsedFlags {
     readonly args: string[],
     /** True when `--help` was given (the command prints its help and does nothing). */
     readonly help: boolean,
+    /** True when help was asked with `-h` (cobra prints a deprecation line first). */
+    readonly helpShorthand = false,
   ) {}
 
   has(name: string): boolean {
@@ -110,6 +112,7 @@ export function parseFlags(spec: CommandSpec, argv: readonly string[]): ParsedFl
   const byShort = new Map(flags.filter((f) => f.short).map((f) => [f.short!, f]));
   const values = new Map<string, string[]>();
   const args: string[] = [];
+  let usedShortHelp = false;
   let i = 0;
   while (i < argv.length) {
     const word = argv[i++]!;
@@ -146,6 +149,7 @@ export function parseFlags(spec: CommandSpec, argv: readonly string[]): ParsedFl
       const letter = rest[0]!;
       const flag = byShort.get(letter);
       if (!flag) throw new UsageError(`unknown shorthand flag: '${letter}' in -${rest}`, 'flag');
+      if (flag.name === 'help') usedShortHelp = true;
       if (rest.length > 2 && rest[1] === '=') {
         setValue(values, flag, rest.slice(2));
         rest = '';
@@ -163,7 +167,7 @@ export function parseFlags(spec: CommandSpec, argv: readonly string[]): ParsedFl
   }
   const help = values.has('help') && values.get('help')!.at(-1) === 'true';
   values.delete('help');
-  return new ParsedFlags(values, args, help);
+  return new ParsedFlags(values, args, help, help && usedShortHelp);
 }
 
 /** The argument-count message cobra's validators give (cli.RequiresMinArgs and friends), or null. */
@@ -223,7 +227,8 @@ export function flagUsages(flags: readonly FlagSpec[], cols: number): string {
   for (const flag of visible) {
     let head = flag.short ? `  -${flag.short}, --${flag.name}` : `      --${flag.name}`;
     if (flag.type !== 'bool') head += ` ${flag.type}`;
-    maxlen = Math.max(maxlen, head.length);
+    // pflag counts the "\x00" it appends to mark where the description starts.
+    maxlen = Math.max(maxlen, head.length + 1);
     let usage = flag.help;
     if (flag.defaultValue !== undefined) usage += flag.type === 'string' ? ` (default "${flag.defaultValue}")` : ` (default ${flag.defaultValue})`;
     lines.push({ head, usage });

@@ -99,7 +99,8 @@ export function readTar(bytes: Uint8Array): TarEntry[] {
   let at = 0;
   let longName: string | null = null;
   let longLink: string | null = null;
-  while (at + 512 <= bytes.length) {
+  while (at < bytes.length) {
+    if (at + 512 > bytes.length) throw new Error('unexpected EOF in tar archive');
     const block = bytes.subarray(at, at + 512);
     if (block.every((b) => b === 0)) break;
     const size = number(block, 124, 12);
@@ -108,6 +109,7 @@ export function readTar(bytes: Uint8Array): TarEntry[] {
     if (dataStart + size > bytes.length) throw new Error('unexpected EOF in tar archive');
     const data = bytes.slice(dataStart, dataStart + size);
     at = dataStart + Math.ceil(size / 512) * 512;
+    if (at > bytes.length) throw new Error('unexpected EOF in tar archive');
     if (type === 'x') {
       const text = decoder.decode(data);
       for (const match of text.matchAll(/\d+ ([^=]+)=([^\n]*)\n/g)) {

@@ -117,6 +117,7 @@ export const buildCommand: CommandDefinition = {
     params.set('version', '1');
 
     let imageId = '';
+    let quietOutput = '';
     let failure: { message: string; code: number } | null = null;
     try {
       const handle = await ctx.api.jsonStream<JsonMessage>(
@@ -129,8 +130,11 @@ export const buildCommand: CommandDefinition = {
             return;
           }
           if (message.aux?.ID) imageId = message.aux.ID;
-          if (!quiet && message.stream !== undefined) ctx.streams.out(message.stream);
-          else if (!quiet && message.status !== undefined) ctx.streams.out(`${message.id ? `${message.id}: ` : ''}${message.status}\n`);
+          const text = message.stream ?? (message.status !== undefined ? `${message.id ? `${message.id}: ` : ''}${message.status}\n` : undefined);
+          if (text === undefined) return;
+          // With -q the CLI keeps the stream (the builder sends only the ID) and prints it at the end.
+          if (quiet) quietOutput += text;
+          else ctx.streams.out(text);
         },
         { bytes: tar, contentType: 'application/x-tar' },
       );
@@ -141,10 +145,11 @@ export const buildCommand: CommandDefinition = {
     }
     if (failure) {
       const { message, code } = failure as { message: string; code: number };
+      if (quiet) ctx.streams.err(quietOutput);
       ctx.streams.err(`${message}\n`);
       return code || 1;
     }
-    if (quiet && imageId) ctx.streams.out(`${imageId}\n`);
+    if (quiet) ctx.streams.out(quietOutput || (imageId ? `${imageId}\n` : ''));
     return 0;
   },
 };

@@ -195,7 +195,12 @@ export const tagCommand: CommandDefinition = {
     const [source, target] = flags.args as [string, string];
     const parsed = parseReference(target);
     if (!parsed) {
-      ctx.streams.err('Error parsing reference: "' + target + '" is not a valid repository/tag: invalid reference format\n');
+      const lower = parseReference(target.toLowerCase());
+      let name = target.replace(/@.*$/, '');
+      if (name.lastIndexOf(':') > name.lastIndexOf('/')) name = name.slice(0, name.lastIndexOf(':'));
+      const path = lower && lower.repository.startsWith('docker.io/library/') && !name.includes('/') ? `library/${name}` : name;
+      const detail = lower ? `: repository name (${path}) must be lowercase` : '';
+      ctx.streams.err(`Error parsing reference: "${target}" is not a valid repository/tag: invalid reference format${detail}\n`);
       return 1;
     }
     if (parsed.digest) {

@@ -43,6 +43,37 @@ async function findObject(ctx: CommandContext, name: string, types: readonly str
   throw new Error(`Error: No such object: ${name}`);
 }
 
+/** Go's map encoding sorts keys: the raw fallback marshals decoded maps that way. */
+function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(record).sort().map((k) => [k, sortKeysDeep(record[k])]));
+  }
+  return value;
+}
+
+/**
+ * Runs an inspect template the way the CLI does: first on the typed Go
+ * struct (here: the JSON with typed zero values, and "ID" where Go's field
+ * is ID but the JSON key is "Id"); if that fails, on the raw JSON decoded
+ * as maps with missingkey=error.
+ */
+function executeInspect(template: GoTemplate, found: Found): string {
+  const schema = SCHEMAS[found.type];
+  if (schema) {
+    try {
+      const value = JSON.parse(found.raw) as Record<string, unknown>;
+      const typed = 'Id' in value ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k === 'Id' ? 'ID' : k, v])) : value;
+      if (found.type === 'image') ociImageConfigJson(typed);
+      return template.execute(typedView(typed, schema), undefined, { missingKey: 'error', strictStructs: true });
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+    }
+  }
+  return template.execute(sortKeysDeep(JSON.parse(found.raw)), undefined, { missingKey: 'error' });
+}
+
 /** Prints inspect output for `names`; errors after the output, one per line (the CLI's inspect.Inspect). */
 async function inspectAll(ctx: CommandContext, names: readonly string[], format: string, get: (name: string) => Promise<Found>, notFound?: (name: string) => string): Promise<number> {
   let template: GoTemplate | null = null;
@@ -68,10 +99,7 @@ async function inspectAll(ctx: CommandContext, names: readonly string[], format:
     }
     if (template) {
       try {
-        const schema = SCHEMAS[found.type];
-        const value = JSON.parse(found.raw) as unknown;
-        if (found.type === 'image' && value && typeof value === 'object') ociImageConfigJson(value as Record<string, unknown>);
-        lines.push(template.execute(schema ? typedView(value, schema) : value, undefined, { missingKey: 'error' }));
+        lines.push(executeInspect(template, found));
       } catch (error) {
         if (error instanceof TemplateError) errors.push(`template parsing error: ${error.message}`);
         else throw error;

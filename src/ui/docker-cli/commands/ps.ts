@@ -159,6 +159,10 @@ export class ContainerRow {
   get Networks(): string {
     return Object.keys(this.c.NetworkSettings?.Networks ?? {}).join(',');
   }
+  /** {{.Label "name"}}: one label's value. */
+  Label(name: unknown): string {
+    return this.c.Labels?.[String(name)] ?? '';
+  }
   get Platform(): null {
     return null;
   }

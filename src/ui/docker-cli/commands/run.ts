@@ -9,6 +9,7 @@ import type { ContainerCreateRequest, ContainerInspect, ContainerWaitResponse } 
 import type { ExecInspect } from '../../../engine/types/exec.ts';
 import { queryString, ref } from '../api.ts';
 import type { FlagSpec, ParsedFlags } from '../flags.ts';
+import { goQuote } from '../format/text.ts';
 import { StatusError } from '../io.ts';
 import { withDefaultTag } from '../reference.ts';
 import { DEFAULT_DETACH_KEYS, openSession, parseDetachKeys } from '../session.ts';
@@ -95,7 +96,9 @@ async function waitFor(ctx: CommandContext, id: string, condition: string): Prom
   const result = handle.done.then(() => {
     const response = JSON.parse(body) as ContainerWaitResponse;
     if (response.Error?.Message) {
-      ctx.streams.err(`Error waiting for container: ${response.Error.Message}\n`);
+      // The CLI reports this through logrus, whose text format this is.
+      const time = new Date(ctx.streams.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+      ctx.streams.err(`time="${time}" level=error msg=${goQuote(`Error waiting for container: ${response.Error.Message}`)}\n`);
       return 125;
     }
     return response.StatusCode;
@@ -203,7 +206,8 @@ async function runOrCreate(ctx: CommandContext, flags: ParsedFlags, mode: 'run' 
   const stopResize = tty ? monitorTtySize(ctx, (rows, cols) => ctx.api.raw('POST', `/containers/${ref(id)}/resize?h=${rows}&w=${cols}`)) : () => {};
   let giveUp!: () => void;
   const gaveUp = new Promise<'gave-up'>((resolve) => (giveUp = () => resolve('gave-up')));
-  const stopSignals = !tty && flags.bool('sig-proxy') !== false ? proxySignals(ctx, id, giveUp) : () => {};
+  const sigProxy = flags.has('sig-proxy') ? flags.bool('sig-proxy') : true;
+  const stopSignals = !tty && sigProxy ? proxySignals(ctx, id, giveUp) : () => {};
   try {
     const outcome = await Promise.race([session!.finished, gaveUp]);
     if (outcome === 'gave-up') return 130;

@@ -41,6 +41,8 @@ export const PRINT_AS_STRUCT = Symbol('print as go struct');
 /** Execution options: `missingKey: 'error'` makes a missing map key an error (the CLI's inspect fallback). */
 export interface ExecuteOptions {
   readonly missingKey?: 'default' | 'error';
+  /** Objects marked PRINT_AS_STRUCT are Go structs for lookup too: an unknown field is an error. */
+  readonly strictStructs?: boolean;
 }
 
 type Node =
@@ -469,7 +471,7 @@ export class GoTemplate {
   /** Renders with `dot`; throws TemplateError ("template: :1:2: executing "" at <.Foo>: ...") on failure. */
   execute(dot: unknown, functions: Record<string, TemplateFunction> = TEMPLATE_FUNCTIONS, options: ExecuteOptions = {}): string {
     let out = '';
-    const missingKey = options.missingKey ?? 'default';
+    const missingKey: MissingKey = options.strictStructs ? (options.missingKey === 'error' ? 'strict-error' : 'strict') : (options.missingKey ?? 'default');
     const run = (nodes: Node[], dot: unknown) => {
       for (const node of nodes) {
         switch (node.kind) {
@@ -518,7 +520,8 @@ export class GoTemplate {
   }
 }
 
-type MissingKey = 'default' | 'error';
+/** How a missing field is treated: 'strict…' also refuses unknown fields of struct-marked objects. */
+type MissingKey = 'default' | 'error' | 'strict' | 'strict-error';
 
 function evalPipe(pipe: Pipeline, dot: unknown, functions: Record<string, TemplateFunction>, source: string, missingKey: MissingKey): unknown {
   let previous: unknown;
@@ -536,6 +539,11 @@ function evalPipe(pipe: Pipeline, dot: unknown, functions: Record<string, Templa
         if (error instanceof TemplateError) throw new TemplateError(`template: :1:${source.length}: executing "" at <${head.name}>: ${error.message}`);
         throw error;
       }
+    } else if (head.kind === 'field' && (rest.length > 0 || hasPrevious)) {
+      // A method with arguments: {{.Label "a"}} (the receiver's function, called with them).
+      const args = rest.map((op) => evalOperand(op, dot, functions, source, missingKey));
+      if (hasPrevious) args.push(previous);
+      previous = evalOperand(head, dot, functions, source, missingKey, args);
     } else {
       if (rest.length > 0 || hasPrevious) throw new TemplateError(`template: :1: executing "" at <${source}>: can't give argument to non-function`);
       previous = evalOperand(head, dot, functions, source, missingKey);
@@ -545,7 +553,7 @@ function evalPipe(pipe: Pipeline, dot: unknown, functions: Record<string, Templa
   return previous;
 }
 
-function evalOperand(op: Operand, dot: unknown, functions: Record<string, TemplateFunction>, source: string, missingKey: MissingKey): unknown {
+function evalOperand(op: Operand, dot: unknown, functions: Record<string, TemplateFunction>, source: string, missingKey: MissingKey, callArgs?: unknown[]): unknown {
   switch (op.kind) {
     case 'dot':
       return dot;
@@ -566,14 +574,15 @@ function evalOperand(op: Operand, dot: unknown, functions: Record<string, Templa
     case 'field': {
       let value = op.base ? evalOperand(op.base, dot, functions, source, missingKey) : dot;
       const at = `template: :1:${op.pos}: executing "" at <.${op.path.join('.')}>`;
-      for (const name of op.path) {
+      for (const [index, name] of op.path.entries()) {
+        const last = index === op.path.length - 1;
         if (value === null || value === undefined) {
           if (value === undefined) return undefined;
           throw new TemplateError(`${at}: nil pointer evaluating interface {}.${name}`);
         }
         if (typeof value !== 'object') throw new TemplateError(`${at}: can't evaluate field ${name} in type ${typeName(value)}`);
         const record = value as Record<string, unknown>;
-        if (isStruct(value)) {
+        if (isStruct(value) && typeof record[name] !== 'function') {
           if (!(name in record)) throw new TemplateError(`${at}: can't evaluate field ${name} in type ${typeName(value)}`);
           value = record[name];
         } else if (Array.isArray(value)) {
@@ -582,7 +591,17 @@ function evalOperand(op: Operand, dot: unknown, functions: Record<string, Templa
           if (value.kind === 'pointer') throw new TemplateError(`${at}: nil pointer evaluating *${name}`);
           return undefined;
         } else if (Object.prototype.hasOwnProperty.call(record, name)) value = record[name];
-        else if (missingKey === 'error') throw new TemplateError(`${at}: map has no entry for key "${name}"`);
+        else if (typeof record[name] === 'function') {
+          // A method: called with the command's arguments when it is the last element, else without.
+          const args = last ? (callArgs ?? []) : [];
+          const method = record[name] as (...a: unknown[]) => unknown;
+          if (method.length !== args.length) throw new TemplateError(`${at}: wrong number of args for ${name}: want ${method.length} got ${args.length}`);
+          value = method.apply(record, args);
+          continue;
+        }
+        else if ((missingKey === 'strict' || missingKey === 'strict-error') && PRINT_AS_STRUCT in record) {
+          throw new TemplateError(`${at}: can't evaluate field ${name} in type struct`);
+        } else if (missingKey === 'error' || missingKey === 'strict-error') throw new TemplateError(`${at}: map has no entry for key "${name}"`);
         else value = undefined;
       }
       return value;
