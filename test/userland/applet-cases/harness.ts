@@ -219,13 +219,18 @@ export function listTree(dir: string): string[] {
   return out.sort();
 }
 
-/** type, permission bits, owner and content (files: text, or size and sha256 when binary or long; symlinks: target) of every path. */
+/**
+ * Type, permission bits, owner, mtime (when it is older than an hour, else "now") and content (files: text,
+ * or size and sha256 when binary or long; symlinks: target) of every path.
+ */
 export function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const rel of listTree(dir)) {
     const path = join(dir, rel);
     const st = fs.lstatSync(path);
-    const mode = `${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid}`;
+    // Times set on purpose (fixtures, cp -p, tar x, touch -d) are compared; "now" differs between the runs.
+    const mtime = st.mtimeMs < Date.now() - 3_600_000 ? `@${Math.floor(st.mtimeMs / 1000)}` : '@now';
+    const mode = `${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid} ${mtime}`;
     if (st.isSymbolicLink()) out[rel] = `symlink -> ${fs.readlinkSync(path)}`;
     else if (st.isDirectory()) out[rel] = `dir ${mode}`;
     else if (st.isFIFO()) out[rel] = `fifo ${mode}`;

@@ -1,6 +1,6 @@
 /*
  * gzip [-cfkdt123456789] [FILE...], gunzip [-cfkt] [FILE...], zcat [FILE...]:
- * FILE becomes FILE.gz (and back), keeping mode and mtime; without files (or
+ * FILE becomes FILE.gz (and back), keeping its mode; without files (or
  * with -c) data goes from stdin/files to stdout.
  */
 #include "../gzip.h"
@@ -104,10 +104,8 @@ static int process(const char *path, unsigned opt, int level, int decompress) {
     return 1;
   }
   free(out.data);
-  /* The new file gets the original's mode and times. */
+  /* The new file gets the original's mode (not its times, as BusyBox). */
   fchmod(ofd, st.st_mode & 07777);
-  struct timespec times[2] = {st.st_atim, st.st_mtim};
-  futimens(ofd, times);
   close(ofd);
   if (!(opt & OPT_k) && unlink(path) < 0) bb_perror_msg("can't remove '%s'", path);
   free(outname);
