@@ -891,6 +891,8 @@ static int bi_let(int argc, char **argv) {
   return v == 0;
 }
 
+static int bi_help(int argc, char **argv);
+
 /* ------------------------------------------------------------------ the table (sorted) */
 
 static const builtin_t builtins[] = {
@@ -911,6 +913,7 @@ static const builtin_t builtins[] = {
     {"false", bi_false, BI_REGULAR},
     {"getopts", bi_getopts, BI_REGULAR},
     {"hash", bi_hash, BI_REGULAR},
+    {"help", bi_help, BI_REGULAR},
     {"jobs", bi_jobs, BI_REGULAR},
     {"kill", bi_kill, BI_REGULAR},
     {"let", bi_let, BI_REGULAR},
@@ -945,4 +948,21 @@ const builtin_t *builtin_lookup(const char *name) {
     else lo = mid + 1;
   }
   return NULL;
+}
+
+/* help: the builtins, in busybox's layout (tab-indented lines of about 60 columns). */
+static int bi_help(int argc, char **argv) {
+  bputs("Built-in commands:\n------------------\n");
+  int col = 0;
+  for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) {
+    bputc(col == 0 ? '\t' : ' ');
+    bputs(builtins[i].name);
+    col += 1 + (int)strlen(builtins[i].name);
+    if (col > 60) {
+      bputc('\n');
+      col = 0;
+    }
+  }
+  if (col) bputc('\n');
+  return 0;
 }
