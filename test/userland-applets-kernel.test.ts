@@ -342,6 +342,30 @@ describe('applets in the kernel', { skip: existsSync(BUSYBOX_WASM) ? false : 'ne
     assert.equal(stdout.text(), 'first\nsecond\n');
   });
 
+  test('tail -f /dev/null keeps running (the usual way to keep a container alive); yes writes until killed', async () => {
+    const tail = await start(kernel, join(world.bin, 'tail'), ['-f', '/dev/null'], {
+      mounts: containerNs(new PidNamespace(kernel.rootPidns)),
+      env: [`PATH=${world.bin}`],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(tail.proc.alive, true);
+    kernel.signal(tail.proc, SIG.TERM, null);
+    assert.equal((await tail.proc.exited).exitCode, 143);
+    const yes = await start(kernel, join(world.bin, 'yes'), ['hello', 'world'], { mounts: world.namespace(), env: [] });
+    await waitForOutput(yes.stdout, 'hello world\nhello world\n');
+    kernel.signal(yes.proc, SIG.TERM, null);
+    assert.equal((await yes.proc.exited).exitCode, 143);
+    assert.match(yes.stdout.text(), /^(hello world\n)+/);
+  });
+
+  test('printenv prints the environment or the named variables (exit 1 when one is unset)', async () => {
+    const all = await bb(['printenv'], { env: ['A=1', 'B=two'] });
+    assert.equal(all.stdout, 'A=1\nB=two\n');
+    const some = await bb(['printenv', 'B', 'NOPE', 'A'], { env: ['A=1', 'B=two'] });
+    assert.equal(some.stdout, 'two\n1\n');
+    assert.equal(some.status, 1);
+  });
+
   test('date reads the kernel\'s clock and refuses to set it', async () => {
     const r = await bb(['date', '+%s']);
     assert.ok(Math.abs(Number(r.stdout) - Date.now() / 1000) < 120, `date +%s = ${r.stdout}`);

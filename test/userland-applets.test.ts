@@ -51,7 +51,7 @@ describe('applets: differential against busybox-static', { skip: skip ? 'needs /
       let name = `${group}: ${c.cmd.join(' ')}${c.stdin !== undefined ? ' <stdin' : ''}`;
       while (seen.has(name)) name += "'";
       seen.add(name);
-      test(name, async () => {
+      test(name, { timeout: 60_000 }, async () => {
         const host = normalise(c, world.runHost(c));
         const guest = normalise(c, await world.runGuest(kernel, c));
         assert.deepEqual(guest, host);
