@@ -121,7 +121,7 @@ describe('docker build', { skip: dockerSkip }, () => {
 
   test('malformed Dockerfiles: dockerd\'s errors, and nothing tagged', async () => {
     // Tags only: a failed build leaves its committed steps as untagged images (<none>), as dockerd does.
-    const tags = async () => (await t.docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n').filter((l) => l !== '<none>:<none>');
+    const tags = async () => (await t.docker(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout.split('\n').filter((l) => l !== '<none>:<none>').sort();
     const before = await tags();
     for (const c of MALFORMED) {
       const dir = context({ ...MALFORMED_CONTEXT, Dockerfile: c.dockerfile });
