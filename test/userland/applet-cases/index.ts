@@ -5,6 +5,7 @@ import { cases as text } from './text.ts';
 import { cases as files } from './files.ts';
 import { cases as archive } from './archive.ts';
 import { cases as system } from './system.ts';
+import { cases as lessons } from './lessons.ts';
 
 export const CASE_GROUPS: Readonly<Record<string, readonly AppletCase[]>> = {
   basics,
@@ -12,4 +13,5 @@ export const CASE_GROUPS: Readonly<Record<string, readonly AppletCase[]>> = {
   files,
   archive,
   system,
+  lessons,
 };
