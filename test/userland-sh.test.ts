@@ -102,6 +102,26 @@ test('interactive: backspace, ctrl-U, cursor keys and history edit the line', as
   assert.equal((await sh.proc.exited).exitCode, 0);
 });
 
+test('interactive: a finished background job is reported before the next prompt, as ash with job control', async () => {
+  const sh = await interactive();
+  await waitForOutput(sh.screen, '# ');
+  /** Presses Enter until the notice shows (the job may take a while to finish under load). */
+  const untilNotice = async (): Promise<string> => {
+    let seen = '';
+    for (let i = 0; i < 100 && !seen.includes('Done'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen += await sh.exchange('\r', '# ');
+    }
+    return seen;
+  };
+  await sh.exchange('wasi-exit 3 >/dev/null &\r', '# ');
+  assert.match(await untilNotice(), /\[1\]\+ {2}Done\(3\) {20}wasi-exit 3 >\/dev\/null\n/);
+  await sh.exchange('true &\r', '# ');
+  assert.match(await untilNotice(), /\[1\]\+ {2}Done {23}true\n/);
+  sh.input.type('exit\r');
+  assert.equal((await sh.proc.exited).exitCode, 0);
+});
+
 test('interactive: editing moves over whole UTF-8 characters', async () => {
   const sh = await interactive();
   await waitForOutput(sh.screen, '# ');

@@ -1033,7 +1033,13 @@ static int eval_bg(node_t *n) {
   if (pid > 0) {
     g_lastbg = pid;
     job_add(pid, 1);
-    if (g_interactive && is_tty(0)) outf(2, "[%d] %d\n", job_count_bg(), (int)pid);
+    if (g_interactive && is_tty(0)) {
+      sbuf_t text = {0};
+      unparse(&text, c);
+      while (text.len && (text.s[text.len - 1] == '\n' || text.s[text.len - 1] == ' ')) text.s[--text.len] = 0;
+      job_set_notice(pid, sb_str(&text));
+      sb_free(&text);
+    }
   }
   if (g_exc) return g_status;
   return g_status = 0;

@@ -12,6 +12,7 @@
 #include "sh.h"
 
 static job_t *jobs;
+static const char *signal_text(int sig);
 static int nbg;
 
 void job_add(pid_t pid, int bg) {
@@ -42,9 +43,48 @@ static void forget(job_t *victim) {
     if (*pp == victim) {
       *pp = victim->next;
       if (victim->bg) nbg--;
+      free(victim->cmd);
       free(victim);
       return;
     }
+}
+
+/* Gives a background job a number and its text (interactive shell on a terminal). */
+void job_set_notice(pid_t pid, const char *cmd) {
+  job_t *j = find(pid);
+  if (!j) return;
+  int num = 1;
+  for (int taken = 1; taken;) {
+    taken = 0;
+    for (job_t *k = jobs; k; k = k->next)
+      if (k != j && k->num == num) {
+        num++;
+        taken = 1;
+      }
+  }
+  j->num = num;
+  j->cmd = xstrdup(cmd);
+}
+
+/* Before a prompt: "[N]+  Done    cmd" for each numbered job that finished (as ash with job control). */
+void jobs_notify(void) {
+  jobs_reap();
+  for (job_t *j = jobs, *next; j; j = next) {
+    next = j->next;
+    if (!j->num || !j->done) continue;
+    char state[32];
+    int st = j->status;
+    if (WIFSIGNALED(st)) {
+      const char *t = signal_text(WTERMSIG(st));
+      snprintf(state, sizeof state, "%s", t ? t : "Signaled");
+    } else if (WEXITSTATUS(st)) {
+      snprintf(state, sizeof state, "Done(%d)", WEXITSTATUS(st));
+    } else {
+      snprintf(state, sizeof state, "Done");
+    }
+    outf(1, "[%d]+  %-27s%s\n", j->num, state, j->cmd ? j->cmd : "");
+    forget(j);
+  }
 }
 
 int status_from_wait(int st) {

@@ -161,7 +161,10 @@ static int input_at_end(void) {
 int cmdloop(int top) {
   for (;;) {
     g_prompt = 1;
-    if (top && g_interactive) jobs_reap();
+    if (top && g_interactive) {
+      if (is_tty(0)) jobs_notify();
+      else jobs_reap();
+    }
     arena_t *arena = arena_new();
     node_t *n = parse_command(arena);
     if (g_exc == EXC_INT) {

@@ -380,6 +380,8 @@ typedef struct job {
   int status;
   int done;
   int bg;
+  int num;   /* job number shown by an interactive shell on a terminal (0: none) */
+  char *cmd; /* its text, for the "Done" notice */
 } job_t;
 void job_add(pid_t pid, int bg);
 /* Waits for pid; returns its exit status as $? (128+sig). */
@@ -388,6 +390,8 @@ int job_wait_all(void);
 int job_wait_one(pid_t pid, int *found);
 void jobs_reap(void);
 int job_count_bg(void);
+void job_set_notice(pid_t pid, const char *cmd);
+void jobs_notify(void);
 int status_from_wait(int wstatus);
 void report_signaled(int wstatus, int foreground);
 
