@@ -15,8 +15,9 @@ export const programs = [
   // The POSIX shell (wasm/src/sh/README.md).
   { name: 'sh', sources: ['wasm/src/sh/*.c'], headers: ['wasm/src/sh/*.h'], ldflags: ['-Wl,-z,stack-size=1048576'] },
   // The busybox-style multicall binary with the applets (wasm/src/busybox/README.md).
-  // 1 MiB of stack: sed, sort and find recurse, and wasm-ld's default is 64 KiB.
-  { name: 'busybox', sources: ['wasm/src/busybox/*.c', 'wasm/src/busybox/applets/*.c'], headers: ['wasm/src/busybox/*.h'], ldflags: ['-Wl,-z,stack-size=1048576', '-lc-printscan-long-double'] },
+  // 1 MiB of stack: sed, sort and find recurse, and wasm-ld's default is 64 KiB. No long double anywhere
+  // (wasi-libc's long-double scanf/printf needs -lc-printscan-long-double, else it aborts).
+  { name: 'busybox', sources: ['wasm/src/busybox/*.c', 'wasm/src/busybox/applets/*.c'], headers: ['wasm/src/busybox/*.h'], ldflags: ['-Wl,-z,stack-size=1048576'] },
   // The static HTTP server of the nginx stand-in image (wasm/src/httpd/README.md).
   { name: 'httpd', sources: ['wasm/src/httpd/*.c'] },
   // Network tools (nc, wget, nslookup, ping, ip, ifconfig, netstat, route) in one multicall binary (wasm/src/netutils/README.md).

@@ -5,30 +5,30 @@
 #include <math.h>
 #include "../libbb.h"
 
-static void sleep_ns(long double seconds) {
+static void sleep_ns(double seconds) {
   if (seconds <= 0) return;
   struct timespec ts;
-  long double whole = floorl(seconds);
+  double whole = floor(seconds);
   ts.tv_sec = whole > 0x7fffffff ? 0x7fffffff : (time_t)whole;
-  ts.tv_nsec = (long)((seconds - whole) * 1e9L);
+  ts.tv_nsec = (long)((seconds - whole) * 1e9);
   while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
   }
 }
 
 int sleep_main(int argc, char **argv) {
   if (argc < 2) bb_show_usage();
-  long double total = 0;
+  double total = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     char *end;
     if (strcmp(a, "inf") == 0 || strcmp(a, "infinity") == 0) {
-      total = 1e18L;
+      total = 1e18;
       continue;
     }
     errno = 0;
-    long double v = strtold(a, &end);
+    double v = strtod(a, &end);
     if (end == a || v < 0 || (!bb_isdigit((unsigned char)*a) && *a != '.')) bb_error_msg_and_die("invalid number '%s'", a);
-    long double mult = 1;
+    double mult = 1;
     if (*end) {
       if (end[1]) bb_error_msg_and_die("invalid number '%s'", a);
       switch (*end) {
@@ -57,6 +57,6 @@ int sleep_main(int argc, char **argv) {
 int usleep_main(int argc, char **argv) {
   if (argc != 2) bb_show_usage();
   unsigned long long us = xatoull(argv[1]);
-  sleep_ns((long double)us / 1e6L);
+  sleep_ns((double)us / 1e6);
   return 0;
 }
