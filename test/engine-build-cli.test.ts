@@ -91,7 +91,7 @@ describe('docker build', { skip: dockerSkip }, () => {
   test('the JSON stream: one message per write, stderr in red, aux before "Successfully built"', async () => {
     const tar = writeTar([{ path: 'Dockerfile', type: 'file', mode: 0o644, data: new TextEncoder().encode('FROM busybox\nRUN echo out; echo err >&2\n') }]);
     const response = await t.engine.fetch(
-      new Request('http://drydock/v1.47/build?t=stream-test&version=1', { method: 'POST', body: tar, headers: { 'Content-Type': 'application/x-tar' } }),
+      new Request('http://drydock/v1.47/build?t=stream-test&version=1', { method: 'POST', body: new Uint8Array(tar), headers: { 'Content-Type': 'application/x-tar' } }),
     );
     assert.equal(response.status, 200);
     const text = await response.text();

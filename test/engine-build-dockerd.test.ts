@@ -23,31 +23,31 @@
  * them unless CI is set.
  */
 import { strict as assert } from 'node:assert';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { readTar } from '../src/unionfs/tar/reader.ts';
 import { startTestEngine } from './helpers/engine-harness.ts';
 import type { TestEngine } from './helpers/engine-harness.ts';
-import { cacheHits, caseBuildArgs, copyCase, createdEntries, exportListing, failureOf, loadCorpus, MALFORMED, MALFORMED_CONTEXT, writeContextFile } from './engine-build-helpers.ts';
-import type { CorpusCase, ListingEntry } from './engine-build-helpers.ts';
+import {
+  cacheHits,
+  caseBuildArgs,
+  copyCase,
+  createdEntries,
+  exportListing,
+  failureOf,
+  loadCorpus,
+  MALFORMED,
+  MALFORMED_CONTEXT,
+  oracleMissing,
+  startOracleDockerd,
+  writeContextFile,
+} from './engine-build-helpers.ts';
+import type { CliResult, CorpusCase, ListingEntry, Oracle } from './engine-build-helpers.ts';
 
-const BUSYBOX = existsSync('/bin/busybox') ? '/bin/busybox' : '/usr/bin/busybox';
-const DOCKER = '/usr/local/bin/docker';
-function which(tool: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-}
-const missing = [
-  ...(which('dockerd') ? [] : ['dockerd']),
-  ...(existsSync(DOCKER) ? [] : ['docker']),
-  ...(existsSync(BUSYBOX) ? [] : ['busybox-static']),
-  ...(process.getuid?.() === 0 ? [] : ['root']),
-];
+const missing = oracleMissing();
 if (missing.length > 0 && process.env.CI) throw new Error(`CI: the dockerd oracle needs ${missing.join(', ')}`);
 const skip = missing.length > 0 ? `needs ${missing.join(', ')}` : false;
 
-const SHIPPED_BUSYBOX = join(import.meta.dirname, '../public/images/busybox.tar');
 const CONFIG_FIELDS = ['Cmd', 'Entrypoint', 'Env', 'WorkingDir', 'User', 'ExposedPorts', 'Volumes', 'Labels', 'Healthcheck', 'StopSignal', 'Shell', 'OnBuild'];
 
 /**
@@ -65,82 +65,31 @@ const KNOWN_DIFFERENCES: Record<string, { aspect: 'output' | 'files' | 'history'
 };
 
 let home = '';
-let daemon: ChildProcess | null = null;
+let oracle: Oracle | null = null;
 let t: TestEngine;
 const scratch: string[] = [];
 
-interface Result {
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly code: number;
-}
+type Result = CliResult;
 
 function real(args: string[], input?: Uint8Array | string): Result {
-  const r = spawnSync(DOCKER, args, {
-    env: { ...process.env, DOCKER_HOST: `unix://${home}/docker.sock`, DOCKER_BUILDKIT: '0', DOCKER_CONFIG: home },
-    input,
-    maxBuffer: 512 * 1024 * 1024,
-    timeout: 300_000,
-  });
-  return { stdout: r.stdout?.toString() ?? '', stderr: r.stderr?.toString() ?? '', code: r.status ?? -1 };
+  return oracle!.docker(args, input);
 }
 
 async function ours(args: string[]): Promise<Result> {
   return t.docker(args, { timeoutMs: 300_000 });
 }
 
-/** The busybox image for dockerd: Drydock's base layer (etc files, directories) with busybox-static as every applet. */
-function importBusybox(): void {
-  const root = join(home, 'rootfs');
-  mkdirSync(root, { recursive: true });
-  const image = readTar(readFileSync(SHIPPED_BUSYBOX));
-  const manifest = JSON.parse(Buffer.from(image.find((e) => e.path === 'manifest.json')!.data).toString()) as { Layers: string[] }[];
-  const [baseLayer, binLayer] = manifest[0]!.Layers.map((path) => readTar(image.find((e) => e.path === path)!.data));
-  writeFileSync(join(home, 'base.tar'), image.find((e) => e.path === manifest[0]!.Layers[0])!.data);
-  spawnSync('tar', ['-xf', join(home, 'base.tar'), '-C', root]);
-  copyFileSync(BUSYBOX, join(root, 'bin/busybox'));
-  for (const entry of binLayer!) {
-    const name = entry.path.replace(/\/$/, '');
-    if (!name.startsWith('bin/') || name === 'bin/busybox' || entry.type === 'dir') continue;
-    linkSync(join(root, 'bin/busybox'), join(root, name));
-  }
-  assert.ok(baseLayer!.length > 0);
-  const tar = spawnSync('tar', ['-C', root, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 }).stdout;
-  const r = real(['import', '-c', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '-c', 'CMD ["sh"]', '-', 'busybox'], tar);
-  assert.equal(r.code, 0, r.stderr);
-}
-
 before(async () => {
   if (skip) return;
-  home = mkdtempSync('/tmp/dd-build-');
-  daemon = spawn(
-    'dockerd',
-    [
-      '--host', `unix://${home}/docker.sock`, '--data-root', `${home}/data`, '--exec-root', `${home}/exec`,
-      '--pidfile', `${home}/dockerd.pid`, '--iptables=false', '--ip6tables=false', '--bridge=none', '--storage-driver=vfs',
-    ],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 150; i++) {
-    if (existsSync(`${home}/docker.sock`) && real(['version']).code === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  importBusybox();
+  oracle = await startOracleDockerd();
+  home = oracle.home;
   t = await startTestEngine();
 });
 
 after(async () => {
   await t?.close();
-  if (daemon?.pid && daemon.exitCode === null && daemon.signalCode === null) {
-    const exited = new Promise((resolve) => daemon!.once('exit', resolve));
-    process.kill(daemon.pid, 'SIGTERM');
-    await exited;
-  }
+  await oracle?.stop();
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-  if (home) {
-    spawnSync('sh', ['-c', `grep ' ${home}/' /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l`]);
-    rmSync(home, { recursive: true, force: true });
-  }
 });
 
 /** The build output with IDs replaced and the CLI's own lines dropped. */

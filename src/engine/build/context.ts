@@ -115,11 +115,13 @@ export class BuildContext {
       throw error;
     }
     const fs = new MemFs({ type: 'build-context' });
+    // Checksums are computed concurrently (each is an async digest); later entries of the same path win, as in dockerd's map.
+    const digests = await Promise.all(entries.map((entry) => entrySum(entry, rawMode(archive, entry.offset))));
     const sums = new Map<string, string>();
-    for (const entry of entries) {
-      sums.set(cleanContextPath(entry.path), await entrySum(entry, rawMode(archive, entry.offset)));
+    entries.forEach((entry, i) => {
+      sums.set(cleanContextPath(entry.path), digests[i]!);
       BuildContext.extractEntry(fs, entry);
-    }
+    });
     return new BuildContext(fs, sums, archive.length);
   }
 
