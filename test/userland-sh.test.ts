@@ -95,7 +95,7 @@ test('interactive: backspace, ctrl-U, cursor keys and history edit the line', as
   await sh.exchange('echo wrld\x1b[D\x1b[D\x1b[Do\r', 'world\n');
   await sh.exchange('echo first\r', 'first\n');
   // up arrow recalls "echo first"; ctrl-A moves to the start
-  const out = await sh.exchange('\x1b[A\x01: \r', '# ');
+  const out = await sh.exchange('\x1b[A\x01: \r', '\n/ # ');
   assert.match(out, /: echo first/);
   await sh.exchange('\x1b[A\x1b[A\x1b[A\x1b[B\r', 'first\n');
   sh.input.type('exit\r');
@@ -105,19 +105,19 @@ test('interactive: backspace, ctrl-U, cursor keys and history edit the line', as
 test('interactive: a finished background job is reported before the next prompt, as ash with job control', async () => {
   const sh = await interactive();
   await waitForOutput(sh.screen, '# ');
-  /** Presses Enter until the notice shows (the job may take a while to finish under load). */
-  const untilNotice = async (): Promise<string> => {
-    let seen = '';
-    for (let i = 0; i < 100 && !seen.includes('Done'); i++) {
+  /** Presses Enter until the notice shows (a quick job is reported at the very next prompt, a slow one later). */
+  const untilNotice = async (seen: string): Promise<string> => {
+    for (let i = 0; i < 100 && !/Done|Killed/.test(seen); i++) {
       await new Promise((r) => setTimeout(r, 100));
-      seen += await sh.exchange('\r', '# ');
+      seen += await sh.exchange('\r', '\n/ # ');
     }
     return seen;
   };
-  await sh.exchange('wasi-exit 3 >/dev/null &\r', '# ');
-  assert.match(await untilNotice(), /\[1\]\+ {2}Done\(3\) {20}wasi-exit 3 >\/dev\/null\n/);
-  await sh.exchange('true &\r', '# ');
-  assert.match(await untilNotice(), /\[1\]\+ {2}Done {23}true\n/);
+  assert.match(await untilNotice(await sh.exchange('wasi-exit 3 >/dev/null &\r', '\n/ # ')), /\[1\]\+ {2}Done\(3\) {20}wasi-exit 3 >\/dev\/null\n/);
+  assert.match(await untilNotice(await sh.exchange('true &\r', '\n/ # ')), /\[1\]\+ {2}Done {23}true\n/);
+  await sh.exchange('wasi-spin >/dev/null &\r', '\n/ # ');
+  assert.match(await sh.exchange('jobs\r', '\n/ # '), /\[1\]\+ {2}Running {20}wasi-spin >\/dev\/null\n/);
+  assert.match(await untilNotice(await sh.exchange('kill -9 $!\r', '\n/ # ')), /\[1\]\+ {2}Killed {21}wasi-spin >\/dev\/null\n/);
   sh.input.type('exit\r');
   assert.equal((await sh.proc.exited).exitCode, 0);
 });

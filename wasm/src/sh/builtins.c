@@ -871,7 +871,6 @@ int bi_ulimit(int argc, char **argv) {
   return 0;
 }
 
-static int bi_jobs(int argc, char **argv) { return 0; }
 
 static int bi_let(int argc, char **argv) {
   arith_t v = 0;

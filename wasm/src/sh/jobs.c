@@ -213,3 +213,18 @@ void jobs_reap(void) {
     if (r <= 0) break;
   }
 }
+
+/* jobs: the numbered background jobs (those of an interactive shell on a terminal). */
+int bi_jobs(int argc, char **argv) {
+  jobs_reap();
+  int max = 0;
+  for (job_t *j = jobs; j; j = j->next)
+    if (j->num > max) max = j->num;
+  for (int n = 1; n <= max; n++)
+    for (job_t *j = jobs; j; j = j->next) {
+      if (j->num != n) continue;
+      const char *state = j->done ? "Done" : "Running";
+      bprintf("[%d]%c  %-27s%s\n", j->num, n == max ? '+' : ' ', state, j->cmd ? j->cmd : "");
+    }
+  return 0;
+}

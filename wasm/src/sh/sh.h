@@ -446,6 +446,7 @@ int bi_pwd(int argc, char **argv);
 int bi_trap(int argc, char **argv);
 int bi_kill(int argc, char **argv);
 int bi_wait(int argc, char **argv);
+int bi_jobs(int argc, char **argv);
 int bi_getopts(int argc, char **argv);
 int bi_umask(int argc, char **argv);
 int bi_ulimit(int argc, char **argv);
