@@ -20,7 +20,8 @@ import { fromWhatwgFetch } from '../src/engine/images/registry/http.ts';
 import type { BuildOptions } from '../src/engine/types/build.ts';
 import type { JsonMessage } from '../src/engine/types/json-message.ts';
 import { writeTar } from '../src/unionfs/tar/writer.ts';
-import { dockerSkip, startTestEngine } from './helpers/engine-harness.ts';
+import { spawn } from 'node:child_process';
+import { DOCKER, dockerSkip, startTestEngine } from './helpers/engine-harness.ts';
 import type { TestEngine } from './helpers/engine-harness.ts';
 import { failureOf, MALFORMED, MALFORMED_CONTEXT } from './engine-build-helpers.ts';
 
@@ -186,6 +187,26 @@ describe('docker build', { skip: dockerSkip }, () => {
     const history = await t.docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}', 'committed:1']);
     assert.deepEqual(history.stdout.split('\n').slice(0, 3), ['sh -c echo committed > note', '/bin/sh -c #(nop)  CMD ["cat" "note"]', '/bin/sh -c #(nop) WORKDIR /app']);
     await t.docker(['rm', 'to-commit']);
+  });
+
+  test('a client that goes away cancels the build: the RUN container is killed and removed', async () => {
+    const dir = context({ Dockerfile: 'FROM drydock-test\nRUN echo "in the step"; sig sleep\n' });
+    const child = spawn(DOCKER, ['build', dir], { env: { ...process.env, DOCKER_HOST: `unix://${t.socket}`, DOCKER_BUILDKIT: '0', DOCKER_CONFIG: dir } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    for (let i = 0; i < 300 && !/^in the step$/m.test(out); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    const id = /Running in ([0-9a-f]{12})/.exec(out)?.[1];
+    assert.ok(id && /^in the step$/m.test(out), out);
+    assert.match((await t.docker(['ps', '--filter', `id=${id}`, '--format', '{{.Status}}'])).stdout, /^Up /);
+    child.kill('SIGKILL');
+    let listed = 'x';
+    for (let i = 0; i < 300 && listed !== ''; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      listed = (await t.docker(['ps', '-a', '--filter', `id=${id}`, '--format', '{{.ID}}'])).stdout;
+    }
+    assert.equal(listed, '', 'the step container is gone');
   });
 
   test('builder prune deletes what failed builds left, not tagged images or their layers', async () => {
