@@ -13,6 +13,7 @@
 
 static job_t *jobs;
 static const char *signal_text(int sig);
+static int sigint_passed; /* an interactive shell passed ctrl-C on to its foreground job */
 static int nbg;
 
 void job_add(pid_t pid, int bg) {
@@ -155,6 +156,7 @@ int job_wait(pid_t pid) {
        * foreground job: an interactive shell passes ctrl-C on to it. */
       g_pending_sig[SIGINT] = 0;
       kill(pid, SIGINT);
+      sigint_passed = 1;
     }
     if (r == -2) {
       /* not our child any more (ECHILD): treat as done */
@@ -165,6 +167,11 @@ int job_wait(pid_t pid) {
   int st = j->status;
   forget(j);
   report_signaled(st, 1);
+  if (sigint_passed && WIFSIGNALED(st) && WTERMSIG(st) == SIGINT) {
+    /* ash ends the "^C" line before the next prompt */
+    sigint_passed = 0;
+    outf(2, "\n");
+  }
   if (WIFSIGNALED(st) && WTERMSIG(st) == SIGINT && !g_interactive && g_trap[SIGINT] == NULL) {
     /* ash: a non-interactive shell whose foreground job died of SIGINT dies the same way */
     /* (the signal was sent to the whole process group, so we normally died already) */
