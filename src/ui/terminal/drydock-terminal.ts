@@ -175,12 +175,12 @@ export class DrydockTerminal extends LitElement {
     return this.idle;
   }
 
-  /** The terminal's text: every line of the buffer, trailing spaces trimmed (tests, copy). */
+  /** The terminal's text: every line of the buffer with its trailing spaces trimmed (the prompt "$ " reads "$"). */
   text(): string {
     const buffer = this.term?.buffer.active;
     if (!buffer) return '';
     const lines: string[] = [];
-    for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+    for (let i = 0; i < buffer.length; i++) lines.push((buffer.getLine(i)?.translateToString(true) ?? '').replace(/ +$/, ''));
     return lines.join('\n').replace(/\n+$/, '');
   }
 
