@@ -476,7 +476,7 @@ export class DrydockPlayground extends LitElement {
       this.terminal?.print(`\x1b[31mThe engine did not start: ${(error as Error).message}\x1b[0m\n`);
       return;
     }
-    this.cli = new DockerCli({ client: this.engine.docker, workspace: this.workspace, columns: () => 80 });
+    this.cli = new DockerCli({ client: this.engine.docker, workspace: this.workspace, columns: () => this.terminal?.columns ?? 80 });
     this.engineState = 'ready';
     await this.updateComplete;
     const terminal = this.terminal;

@@ -143,6 +143,11 @@ export class DrydockTerminal extends LitElement {
     this.term?.focus();
   }
 
+  /** Width of the terminal in columns (80 before it is laid out). */
+  get columns(): number {
+    return this.term?.cols ?? 80;
+  }
+
   /** Writes a message above the prompt (status lines before the engine is ready). */
   print(text: string): void {
     if (!this.term) {
