@@ -195,19 +195,28 @@ export class HealthMonitor {
     const timeout = config.Timeout || DEFAULT_TIMEOUT_NS;
     const start = now();
     let result: HealthLogEntry;
+    let done: Promise<void> = Promise.resolve();
     try {
-      const outcome = await this.probe(watch, timeout);
+      const probe = await this.probe(watch, timeout);
+      done = probe.done;
+      const outcome = await probe.outcome;
       result = { Start: start, End: now(), ExitCode: outcome.exitCode, Output: outcome.output };
     } catch (error) {
       result = { Start: start, End: now(), ExitCode: -1, Output: error instanceof Error ? error.message : String(error) };
     }
     // A run interrupted by the container stopping (or pausing) is not recorded, as dockerd.
-    if (watch.stopped) return;
-    this.record(container, result);
+    if (!watch.stopped) this.record(container, result);
+    // The next run waits for this one's process to be gone (a timed-out check is being killed).
+    await done;
   }
 
-  /** One run of the check inside the container, killed after `timeoutNs`. */
-  private async probe(watch: Watch, timeoutNs: number): Promise<{ exitCode: number; output: string }> {
+  /**
+   * Starts one run of the check inside the container. `outcome` settles
+   * when it exits, or at the timeout (then it is killed: `done` settles when
+   * it is gone), so a timed-out run is recorded before its exec_die, as
+   * dockerd does.
+   */
+  private async probe(watch: Watch, timeoutNs: number): Promise<{ outcome: Promise<{ exitCode: number; output: string }>; done: Promise<void> }> {
     const container = watch.container;
     const runtime = container.runtime;
     if (!runtime) throw new Error(`container ${container.id} is not running`);
@@ -247,22 +256,30 @@ export class HealthMonitor {
     watch.probe = process;
     stdio.start();
     this.manager.events.publish('container', `exec_start: ${line}`, container.id, attributes);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (process.alive) this.manager.kernel.signal(process, SIG.KILL, null);
-    }, timeoutNs / 1_000_000);
-    try {
-      const exit = await process.exited;
-      await stdio.done;
-      this.manager.events.publish('container', 'exec_die', container.id, { ...attributes, exitCode: String(exit.exitCode) });
-      if (timedOut) return { exitCode: -1, output: `Health check exceeded timeout (${goDurationShort(timeoutNs)})` };
-      return { exitCode: exit.exitCode, output: output.text() };
-    } finally {
-      clearTimeout(timer);
-      stdio.release();
-      watch.probe = null;
-    }
+    const exited = (async () => {
+      try {
+        const exit = await process.exited;
+        await stdio.done;
+        this.manager.events.publish('container', 'exec_die', container.id, { ...attributes, exitCode: String(exit.exitCode) });
+        return { exitCode: exit.exitCode, output: output.text() };
+      } finally {
+        stdio.release();
+        watch.probe = null;
+      }
+    })();
+    let timer: unknown = null;
+    const timedOut = new Promise<{ exitCode: number; output: string }>((resolve) => {
+      timer = setTimeout(() => {
+        if (process.alive) this.manager.kernel.signal(process, SIG.KILL, null);
+        resolve({ exitCode: -1, output: `Health check exceeded timeout (${goDurationShort(timeoutNs)})` });
+      }, timeoutNs / 1_000_000);
+    });
+    const outcome = Promise.race([exited, timedOut]);
+    const done = exited.then(
+      () => clearTimeout(timer),
+      () => clearTimeout(timer),
+    );
+    return { outcome, done };
   }
 
   /** handleProbeResult: the log, the failing streak and the status; an event when the status changes. */
