@@ -142,6 +142,17 @@ describe('docker build', { skip: dockerSkip }, () => {
     assert.match(r.stderr, /cannot be empty/);
   });
 
+  test('the Dockerfile from stdin: `docker build -` and `docker build -f- DIR`', async () => {
+    const alone = await t.docker(['build', '-t', 'stdin-only', '-'], { input: 'FROM busybox\nRUN echo from-stdin > /x\nCMD ["cat", "/x"]\n' });
+    assert.equal(alone.code, 0, alone.stderr);
+    assert.equal((await t.docker(['run', '--rm', 'stdin-only'])).stdout, 'from-stdin\n');
+    const dir = context({ 'a.txt': 'A\n' });
+    const withContext = await t.docker(['build', '-t', 'stdin-dockerfile', '-f-', dir], { input: 'FROM busybox\nCOPY . /ctx/\nCMD ["ls", "-a", "/ctx"]\n' });
+    assert.equal(withContext.code, 0, withContext.stderr);
+    // The CLI adds the Dockerfile under a generated name and lists it in .dockerignore: the daemon drops both.
+    assert.equal((await t.docker(['run', '--rm', 'stdin-dockerfile'])).stdout, '.\n..\na.txt\n');
+  });
+
   test('a failed RUN leaves its container, as dockerd does; --force-rm removes it', async () => {
     const dir = context({ Dockerfile: 'FROM busybox\nRUN echo step > /f && exit 2\n' });
     const kept = await t.docker(['build', '-t', 'fails', dir]);

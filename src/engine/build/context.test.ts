@@ -57,3 +57,15 @@ test('hostile contexts: ".." entries are refused; symlinks cannot lead outside t
   assert.equal(context.resolve('abs'), null);
   await assert.rejects(sourceInfos({ ns: context.ns, context }, 'abs'), /file not found in build context/);
 });
+
+test('a context that ends right after the last file\'s data (docker build -f- DIR) is read; truncated data is not', async () => {
+  const full = writeTar([
+    { path: 'Dockerfile', type: 'file', mode: 0o644, data: utf8('FROM x\n') },
+    { path: '.dockerignore', type: 'file', mode: 0o644, data: utf8('x\n') },
+  ]);
+  // Header 512 + data padded to 512, twice; the second file's data is 2 bytes.
+  const cut = full.slice(0, 512 * 3 + 2);
+  const context = await BuildContext.fromTar(cut);
+  assert.equal(context.readFile('.dockerignore'), 'x\n');
+  await assert.rejects(BuildContext.fromTar(full.slice(0, 512 * 3 + 1)), /failed to read the build context/);
+});

@@ -109,9 +109,19 @@ export class BuildContext {
     let entries: TarEntry[];
     try {
       archive = bytes.length === 0 ? bytes : maybeGunzip(bytes);
-      entries = archive.length === 0 ? [] : readTar(archive);
+      try {
+        entries = archive.length === 0 ? [] : readTar(archive);
+      } catch (error) {
+        // `docker build -f- DIR` sends an archive that stops right after the last file's data, without its
+        // padding or the end blocks; Go's reader (dockerd's) takes that as the end. Only that case is accepted.
+        if (!(error instanceof TarError) || !error.reason.includes('padding after the data is cut short')) throw error;
+        const padded = new Uint8Array(Math.ceil(archive.length / BLOCK_SIZE) * BLOCK_SIZE + 2 * BLOCK_SIZE);
+        padded.set(archive);
+        archive = padded;
+        entries = readTar(archive);
+      }
     } catch (error) {
-      if (error instanceof TarError || error instanceof Error) throw new InvalidParameterError(`failed to read the build context: ${error.message}`);
+      if (error instanceof Error) throw new InvalidParameterError(`failed to read the build context: ${error.message}`);
       throw error;
     }
     const fs = new MemFs({ type: 'build-context' });
