@@ -79,7 +79,7 @@ describe('applets in the kernel', { skip: existsSync(BUSYBOX_WASM) ? false : 'ne
     assert.equal(bad.stderr, 'nosuch: applet not found\n');
     const banner = await bb([]);
     assert.match(banner.stdout, /^BusyBox v1\.35\.0 \(Drydock\) multi-call binary\./);
-    assert.match(banner.stdout, /Currently defined functions:\n\t\[, base64, basename/);
+    assert.match(banner.stdout, /Currently defined functions:\n\t\[, awk, base64, basename/);
   });
 
   test('an applet runs under its own name through a symlink to busybox', async () => {

@@ -5,7 +5,7 @@
  *
  * Layout (all under one temporary directory T):
  *   T/bin        on the host: a symlink per applet to /usr/bin/busybox
- *   T/gbin       busybox.wasm (a copy) and a symlink per applet to it; the guest
+ *   T/gbin       busybox.wasm (a copy), sh.wasm as sh, and a symlink per applet; the guest
  *                sees it at /bin and at the path T/bin, so PATH=T/bin finds
  *                the applets on both sides and `which ls` prints the same path
  *   T/etc        the host's /etc/passwd and /etc/group; the guest's /etc
@@ -28,6 +28,7 @@ import { FixedInput, SHIPPED, start } from '../../helpers/kernel-harness.ts';
 
 export const HOST_BUSYBOX = '/usr/bin/busybox';
 export const BUSYBOX_WASM = join(SHIPPED, 'busybox.wasm');
+export const SH_WASM = join(SHIPPED, 'sh.wasm');
 
 /** A file to create before a case runs: text content, or a directory, a symlink, or bytes. */
 export type FileSpec =
@@ -87,6 +88,8 @@ export class AppletWorld {
     }
     fs.symlinkSync(HOST_BUSYBOX, join(this.bin, 'busybox'));
     fs.copyFileSync(BUSYBOX_WASM, join(this.gbin, 'busybox'));
+    // Our shell, when it is built, for what runs commands through /bin/sh (awk's system() and pipes).
+    if (fs.existsSync(SH_WASM)) fs.copyFileSync(SH_WASM, join(this.gbin, 'sh'));
     for (const name of applets) fs.symlinkSync('busybox', join(this.gbin, name));
     fs.copyFileSync('/etc/passwd', join(this.etc, 'passwd'));
     fs.copyFileSync('/etc/group', join(this.etc, 'group'));

@@ -6,6 +6,7 @@ import { cases as files } from './files.ts';
 import { cases as archive } from './archive.ts';
 import { cases as system } from './system.ts';
 import { cases as lessons } from './lessons.ts';
+import { cases as awk } from './awk.ts';
 
 export const CASE_GROUPS: Readonly<Record<string, readonly AppletCase[]>> = {
   basics,
@@ -14,4 +15,5 @@ export const CASE_GROUPS: Readonly<Record<string, readonly AppletCase[]>> = {
   archive,
   system,
   lessons,
+  awk,
 };

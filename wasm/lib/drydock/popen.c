@@ -33,10 +33,13 @@ FILE *popen(const char *cmd, const char *mode) {
   struct popen_stream *s = malloc(sizeof *s);
   if (!s) return 0;
   int p[2];
-  if (pipe2(p, O_CLOEXEC) < 0) {
+  if (pipe(p) < 0) {
     free(s);
     return 0;
   }
+  /* Close-on-exec by fcntl: wasi-libc defines O_CLOEXEC as 0, so pipe2(p, O_CLOEXEC) would not ask for it. */
+  fcntl(p[0], F_SETFD, FD_CLOEXEC);
+  fcntl(p[1], F_SETFD, FD_CLOEXEC);
   int mine = reading ? p[0] : p[1];
   int theirs = reading ? p[1] : p[0];
   FILE *f = fdopen(mine, reading ? "r" : "w");

@@ -10,6 +10,7 @@
 #endif
 
 APPLET("[", test_main, "EXPRESSION ]")
+APPLET("awk", awk_main, "[OPTIONS] [AWK_PROGRAM] [FILE]...")
 APPLET("base64", base64_main, "[-d] [-w COL] [FILE]")
 APPLET("basename", basename_main, "FILE [SUFFIX]")
 APPLET("cat", cat_main, "[-nbvteA] [FILE]...")
