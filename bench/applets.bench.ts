@@ -1,7 +1,7 @@
 /**
  * Applet benchmarks (issue "Guest userland"): our busybox.wasm in the real
  * kernel against Debian's busybox-static on the host, measured in the same
- * run on the same files: sort, grep, sha256sum, gzip, sed, wc and tar over a
+ * run on the same files: sort, grep, sha256sum, gzip, sed, awk, wc and tar over a
  * few MB, plus the start-up of a trivial applet. Medians of several runs;
  * prints times and the ratio drydock / busybox.
  *
@@ -54,6 +54,7 @@ const benches: [string, string[], number][] = [
   ['md5sum 4 MB', ['md5sum', 'big'], 5],
   ['wc 4 MB', ['wc', 'big'], 5],
   ['sed s///g 4 MB', ['sed', 's/a/A/g', 'big'], 3],
+  ['awk sum 4 MB', ['awk', '{ s += $2 } END { print s }', 'big'], 3],
   ['gzip -c 4 MB', ['gzip', '-c', 'big'], 3],
   ['tar cf (4 MB file)', ['tar', 'cf', '-', 'big'], 5],
 ];
