@@ -22,4 +22,7 @@ export const programs = [
   { name: 'httpd', sources: ['wasm/src/httpd/*.c'] },
   // Network tools (nc, wget, nslookup, ping, ip, ifconfig, netstat, route) in one multicall binary (wasm/src/netutils/README.md).
   { name: 'netutils', sources: ['wasm/src/netutils/*.c'], headers: ['wasm/src/netutils/*.h'] },
+  // The redis image's server and CLI: RESP2, strings/lists/hashes/sets, TTLs, one poll_oneoff loop (wasm/src/redis/README.md).
+  { name: 'redis-server', sources: ['wasm/src/redis/server/*.c', 'wasm/src/redis/common/*.c'], headers: ['wasm/src/redis/server/*.h', 'wasm/src/redis/common/*.h'] },
+  { name: 'redis-cli', sources: ['wasm/src/redis/cli/*.c', 'wasm/src/redis/common/*.c'], headers: ['wasm/src/redis/cli/*.h', 'wasm/src/redis/common/*.h'] },
 ];
