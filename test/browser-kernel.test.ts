@@ -22,7 +22,7 @@ before(async () => {
   server = started.server;
   browser = await launchChromium();
   page = await browser.newPage();
-  await page.goto(started.url);
+  await page.goto(started.url + 'kernel.html');
   await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
 });
 

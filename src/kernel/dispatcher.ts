@@ -24,6 +24,14 @@ function isPromise(value: SyscallResult): value is Promise<number> {
  * are cut every few milliseconds so other processes and I/O get their turn.
  */
 export async function serveSyscalls(kernel: Kernel, proc: Process): Promise<void> {
+  try {
+    await serve(kernel, proc);
+  } finally {
+    proc.dispatcherDone = true;
+  }
+}
+
+async function serve(kernel: Kernel, proc: Process): Promise<void> {
   const channel = proc.channel;
   const ctx = new SyscallContext(kernel, proc);
   while (proc.alive) {

@@ -3,7 +3,7 @@ import type { Location, MountNamespace } from '../unionfs/vfs/mount-namespace.ts
 import type { WorkerHost } from '../platform/types.ts';
 import { SIG, defaultAction, exitCodeOf, exitedStatus, signaledStatus } from './abi/linux.ts';
 import { RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING } from './abi/wasi.ts';
-import { KernelChannel, createChannelBuffer } from './channel/channel.ts';
+import { KernelChannel, createChannelBuffer, resetChannelBuffer } from './channel/channel.ts';
 import { ModuleCache } from './exec/module-cache.ts';
 import type { Instrumenter } from './exec/module-cache.ts';
 import { instrumentMemory, planMemory } from './exec/memory-limit.ts';
@@ -97,6 +97,9 @@ export interface ChildSpec {
  * null means "from the host" (the engine, the CLI), which is outside every
  * container's PID namespace.
  */
+/** Spare channel buffers kept for reuse (each is about 200 KiB). */
+const MAX_SPARE_CHANNELS = 16;
+
 export class Kernel implements ProcfsHost {
   readonly rootPidns = new PidNamespace(null);
   /** The process whose syscall handler is running synchronously (Linux's `current`); see dispatcher.ts. */
@@ -112,6 +115,8 @@ export class Kernel implements ProcfsHost {
   readonly trace: SyscallTracer | null;
   private readonly rootGroup = new ResourceGroup('/');
   private nextGlobalPid = 1;
+  /** Channel buffers of finished processes, for new ones. */
+  private readonly spareChannels: SharedArrayBuffer[] = [];
 
   constructor(options: KernelOptions) {
     this.rootUts = new UtsNamespace(options.hostname ?? 'drydock');
@@ -240,7 +245,7 @@ export class Kernel implements ProcfsHost {
     for (let ns: PidNamespace | null = init.pidns; ns; ns = ns.parent) {
       pids.set(ns, ns === this.rootPidns ? globalPid : ns.allocate());
     }
-    const channel = new KernelChannel(createChannelBuffer());
+    const channel = new KernelChannel(this.spareChannels.pop() ?? createChannelBuffer());
     const localPid = pids.get(init.pidns)!;
     const pgid = init.pgid === null || init.pgid === 0 ? localPid : init.pgid;
     const proc = new Process(
@@ -317,6 +322,11 @@ export class Kernel implements ProcfsHost {
       }
       if (proc.worker === pooled) proc.worker = null;
       this.pool.release(pooled);
+      // The program is over and its dispatcher has returned: the channel can serve another
+      // process (allocating one costs more than the rest of a spawn).
+      if (!proc.alive && proc.dispatcherDone && this.spareChannels.length < MAX_SPARE_CHANNELS) {
+        this.spareChannels.push(resetChannelBuffer(proc.channel.buffer));
+      }
       if (proc.alive) {
         // The worker finished without reporting an exit (should not happen): treat as a crash.
         this.exit(proc, { status: signaledStatus(SIG.SYS), error: 'process worker stopped unexpectedly' });

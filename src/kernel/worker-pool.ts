@@ -8,6 +8,8 @@ export class PooledWorker {
   private readyResolve!: () => void;
   readonly ready: Promise<void>;
   failed: Error | null = null;
+  /** When it last went back to the pool (performance.now()), for trimming. */
+  releasedAt = 0;
 
   constructor(readonly worker: ProcessWorker) {
     this.ready = new Promise((resolve) => {
@@ -21,16 +23,30 @@ export class PooledWorker {
   }
 }
 
+/** Idle workers kept at most, whatever the demand was. */
+const MAX_IDLE = 64;
+/** Workers beyond the warm count that stay idle this long are stopped (ms). */
+const IDLE_TRIM_MS = 3000;
+
 /**
- * Process workers, kept warm: starting a worker costs milliseconds, starting
- * a program in a warm one costs microseconds. A worker goes back to the pool
- * when its program ends normally; a worker that was terminated (a kill while
- * guest code ran) is replaced.
+ * Process workers, kept warm: starting a worker costs milliseconds of the
+ * kernel's thread and tens of the new thread's, starting a program in a warm
+ * one costs microseconds. A worker goes back to the pool when its program
+ * ends normally; a worker that was terminated (a kill while guest code ran)
+ * is replaced.
+ *
+ * Sizing: `warm` workers are always kept ready. Beyond that the pool follows
+ * demand: workers released after a burst (50 containers at once) stay idle
+ * for IDLE_TRIM_MS, so a steady load of N concurrent processes reuses N
+ * workers instead of starting and stopping one per process; then the extra
+ * ones are stopped, oldest first.
  */
 export class WorkerPool {
+  /** Idle workers, most recently released last (acquire takes the hottest). */
   private readonly idle: PooledWorker[] = [];
   private starting = 0;
   private closed = false;
+  private trimTimer: unknown = null;
 
   constructor(
     private readonly host: WorkerHost,
@@ -79,11 +95,29 @@ export class WorkerPool {
   release(pooled: PooledWorker): void {
     pooled.owner = null;
     pooled.worker.setActive(false);
-    if (this.closed || pooled.failed || this.idle.length >= Math.max(this.warm, 4)) {
+    if (this.closed || pooled.failed || this.idle.length >= MAX_IDLE) {
       void pooled.worker.terminate();
       return;
     }
+    pooled.releasedAt = performance.now();
     this.idle.push(pooled);
+    this.scheduleTrim();
+  }
+
+  /** Stops workers beyond `warm` that have been idle for IDLE_TRIM_MS (checked by a timer that never keeps the host alive). */
+  private scheduleTrim(): void {
+    if (this.trimTimer !== null || this.idle.length <= this.warm || this.closed) return;
+    const timer = setTimeout(() => {
+      this.trimTimer = null;
+      const now = performance.now();
+      while (this.idle.length > this.warm && now - this.idle[0]!.releasedAt >= IDLE_TRIM_MS) {
+        void this.idle.shift()!.worker.terminate();
+      }
+      this.scheduleTrim();
+    }, IDLE_TRIM_MS);
+    // Node's timers keep the process alive unless unref'd; browsers' timer ids are numbers.
+    (timer as { unref?: () => void }).unref?.();
+    this.trimTimer = timer;
   }
 
   /** Stops a worker at once (its program is being killed mid-computation). */
@@ -95,6 +129,8 @@ export class WorkerPool {
 
   async shutdown(): Promise<void> {
     this.closed = true;
+    if (this.trimTimer !== null) clearTimeout(this.trimTimer);
+    this.trimTimer = null;
     const all = this.idle.splice(0);
     await Promise.all(all.map((p) => p.worker.terminate()));
   }

@@ -58,6 +58,17 @@ export function createChannelBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(HEADER_BYTES + REQUEST_BYTES + RESPONSE_BYTES);
 }
 
+/**
+ * Makes a channel buffer nobody uses any more (its program ended, its
+ * dispatcher returned) fit for a new process: the header back to zero.
+ * The argument and result areas need no clearing (each call writes
+ * before it reads).
+ */
+export function resetChannelBuffer(buffer: SharedArrayBuffer): SharedArrayBuffer {
+  new Int32Array(buffer, 0, HEADER_BYTES / 4).fill(0);
+  return buffer;
+}
+
 /** Iterations of the bounded spin before parking (about 10-20 µs). Set to 0 to always park at once. */
 export let spinIterations = 2000;
 export function setSpinIterations(n: number): void {

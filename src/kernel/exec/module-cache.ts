@@ -32,13 +32,14 @@ interface InodeEntry {
 }
 
 /**
- * Compiled modules, cached twice: per inode (so starting the same file again
+ * Compiled modules, cached twice: per inode or its content identity (so starting the same file again
  * neither hashes nor compiles) and per content digest (so the same binary in
  * another layer or container is compiled once). Compiled modules are shared
  * with workers by structured clone; instances are per process.
  */
 export class ModuleCache {
-  private readonly byInode = new WeakMap<Inode, InodeEntry>();
+  /** Keyed by the inode, or by its content identity when it has one (the same layer file in every container). */
+  private readonly byInode = new WeakMap<object, InodeEntry>();
   private readonly byDigest = new Map<string, Promise<LoadedModule>>();
   compiles = 0;
 
@@ -47,11 +48,12 @@ export class ModuleCache {
   /** The module in `inode`, whose current contents are `read()`. */
   forInode(inode: Inode, read: () => Uint8Array): Promise<LoadedModule> {
     const stat = inode.stat();
-    const hit = this.byInode.get(inode);
+    const key = inode.contentIdentity?.() ?? inode;
+    const hit = this.byInode.get(key);
     if (hit && hit.mtimeNs === stat.mtimeNs && hit.size === stat.size) return hit.loaded;
     const loaded = this.fromBytes(read());
-    this.byInode.set(inode, { mtimeNs: stat.mtimeNs, size: stat.size, loaded });
-    loaded.catch(() => this.byInode.delete(inode));
+    this.byInode.set(key, { mtimeNs: stat.mtimeNs, size: stat.size, loaded });
+    loaded.catch(() => this.byInode.delete(key));
     return loaded;
   }
 

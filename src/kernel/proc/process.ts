@@ -51,6 +51,8 @@ export class Process {
   exitInfo: ProcessExit | null = null;
   /** A guest system call is being served (taken from the channel, not yet answered). */
   inSyscall = false;
+  /** The dispatcher has stopped serving this process for good (it no longer touches the channel). */
+  dispatcherDone = false;
   worker: PooledWorker | null = null;
   /** Set by execve: when the worker unwinds, it gets `pendingProgram`. */
   execPending = false;

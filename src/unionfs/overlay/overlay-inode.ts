@@ -377,6 +377,11 @@ export class OverlayInode implements Inode {
     return this.lowerFile === other.lowerFile;
   }
 
+  /** The immutable layer file this name shows, until it is copied up (see Inode.contentIdentity). */
+  contentIdentity(): object | null {
+    return this.upper || this.kind !== 'file' ? null : (this.lowerFile?.data ?? null);
+  }
+
   /** The lower node this non-directory shows, if it has not been copied up. */
   get lowerOnlyFile(): LayerNode | null {
     return this.upper ? null : this.lowerFile;

@@ -109,6 +109,16 @@ export interface Inode {
    * its text like any symlink.
    */
   readonly magic?: object;
+
+  /**
+   * Regular files, optional: an object that stands for this file's bytes
+   * for as long as they cannot change, shared by every view of them (an
+   * image layer's file seen through any container's overlay, until it is
+   * copied up). Caches of derived data (compiled modules) key on it, so
+   * they hit across containers. null or absent: the contents may change;
+   * key on the inode itself.
+   */
+  contentIdentity?(): object | null;
 }
 
 export interface StatFs {
