@@ -430,6 +430,80 @@ describe('Debian redis-cli against redis-server through a published port', () =>
     c.close();
   });
 
+  test('BLPOP/BRPOP wait for a push, oldest waiter first; timeouts answer nil; BLMOVE', async (t) => {
+    if (skipWithoutRealCli(t)) return;
+    await r('FLUSHALL');
+    const blocked = async (n: number) => until(`${n} blocked clients`, async () => (await r('info', 'clients')).includes(`blocked_clients:${n}\r\n`));
+    const waiting = realCli(['blpop', 'jobs', 'other', '10']);
+    await blocked(1);
+    assert.equal(await r('rpush', 'jobs', 'job-1'), '1\n');
+    assert.equal((await waiting).stdout, 'jobs\njob-1\n');
+    assert.equal(await r('exists', 'jobs'), '0\n', 'the popped list was emptied and deleted');
+    assert.equal(await r('--no-raw', 'brpop', 'jobs', '0.2'), '(nil)\n');
+    assert.equal(await r('rpush', 'ready', 'a', 'b'), '2\n');
+    assert.equal(await r('brpop', 'empty', 'ready', '1'), 'ready\nb\n', 'a non-empty list answers at once');
+    // two waiters: the first to block is served first, one element each
+    const first = await Conn.open();
+    const second = await Conn.open();
+    first.write(command('BLPOP', 'fifo', '0'));
+    await blocked(1);
+    second.write(command('BLPOP', 'fifo', '0'));
+    await blocked(2);
+    assert.equal(await r('rpush', 'fifo', 'one', 'two'), '2\n');
+    assert.equal(await first.expect(`*2\r\n${bulk('fifo')}${bulk('one')}`), `*2\r\n${bulk('fifo')}${bulk('one')}`);
+    assert.equal(await second.expect(`*2\r\n${bulk('fifo')}${bulk('two')}`), `*2\r\n${bulk('fifo')}${bulk('two')}`);
+    // a waiter that disconnects is forgotten
+    first.write(command('BLPOP', 'gone', '0'));
+    await blocked(1);
+    first.close();
+    await blocked(0);
+    assert.equal(await r('rpush', 'gone', 'x'), '1\n');
+    assert.equal(await r('llen', 'gone'), '1\n');
+    // BLMOVE: the element lands in the destination
+    second.write(command('BLMOVE', 'src', 'dst', 'LEFT', 'RIGHT', '0'));
+    await blocked(1);
+    await r('rpush', 'src', 'moved');
+    assert.equal(await second.expect(bulk('moved')), bulk('moved'));
+    assert.equal(await r('lrange', 'dst', '0', '-1'), 'moved\n');
+    assert.equal(await r('rpoplpush', 'dst', 'dst2'), 'moved\n');
+    assert.equal(await r('lmove', 'dst2', 'dst', 'RIGHT', 'LEFT'), 'moved\n');
+    assert.equal(await r('--no-raw', 'blpop', 'x', 'soon'), '(error) ERR timeout is not a float or out of range\n');
+    second.close();
+  });
+
+  test('pub/sub: SUBSCRIBE and PSUBSCRIBE with the real redis-cli receive PUBLISH', async (t) => {
+    if (skipWithoutRealCli(t)) return;
+    const sub = spawn(REAL_CLI, ['-p', String(port), 'subscribe', 'news', 'sport'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const psub = spawn(REAL_CLI, ['-p', String(port), '--no-raw', 'psubscribe', 'n*'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let subOut = '';
+    let psubOut = '';
+    sub.stdout.on('data', (d: Buffer) => (subOut += d.toString()));
+    psub.stdout.on('data', (d: Buffer) => (psubOut += d.toString()));
+    try {
+      await until('the subscriptions', async () => (await r('pubsub', 'numsub', 'news')) === 'news\n1\n' && (await r('pubsub', 'numpat')) === '1\n');
+      assert.equal(await r('publish', 'news', 'hello subscribers'), '2\n');
+      assert.equal(await r('publish', 'weather', 'rain'), '0\n');
+      assert.equal(await r('pubsub', 'channels', 's*'), 'sport\n');
+      await until('the messages', async () => subOut.includes('hello subscribers') && psubOut.includes('hello subscribers'));
+      assert.equal(subOut, 'subscribe\nnews\n1\nsubscribe\nsport\n2\nmessage\nnews\nhello subscribers\n');
+      assert.equal(
+        psubOut,
+        'Reading messages... (press Ctrl-C to quit)\n1) "psubscribe"\n2) "n*"\n3) (integer) 1\n1) "pmessage"\n2) "n*"\n3) "news"\n4) "hello subscribers"\n',
+      );
+    } finally {
+      sub.kill();
+      psub.kill();
+    }
+    const c = await Conn.open();
+    c.write('SUBSCRIBE ch\r\nGET x\r\nPING\r\nUNSUBSCRIBE\r\nPING\r\n');
+    const want =
+      '*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n' +
+      "-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n" +
+      '*2\r\n$4\r\npong\r\n$0\r\n\r\n*3\r\n$11\r\nunsubscribe\r\n$2\r\nch\r\n:0\r\n+PONG\r\n';
+    assert.equal(await c.expect(want), want);
+    c.close();
+  });
+
   test('the interactive prompt of the real redis-cli works (COMMAND DOCS is accepted)', async (t) => {
     if (skipWithoutRealCli(t)) return;
     // stdin is not a terminal: redis-cli reads lines without a prompt, after asking COMMAND DOCS
@@ -610,6 +684,16 @@ describe('our redis-cli (in another container, by name)', () => {
     assert.equal(unknown.exit.exitCode, 1);
     const local = await run(kernel, CLI, ['ping'], { net: cliNs });
     assert.equal(local.stderr, 'Could not connect to Redis at 127.0.0.1:6379: Connection refused\n');
+  });
+
+  test('SUBSCRIBE prints messages as they come', async () => {
+    const sub = await start(kernel, CLI, ['-h', 'redis', 'subscribe', 'cli:ch'], { net: cliNs });
+    await until('the subscription', async () => (await ourCli(['pubsub', 'numsub', 'cli:ch'])).stdout === 'cli:ch\n1\n');
+    assert.equal((await ourCli(['publish', 'cli:ch', 'first'])).stdout, '1\n');
+    await waitForOutput(sub.stdout, 'first\n');
+    assert.equal(sub.stdout.text(), 'subscribe\ncli:ch\n1\nmessage\ncli:ch\nfirst\n');
+    kernel.signal(sub.proc, SIG.INT, null);
+    assert.equal((await sub.proc.exited).signal, SIG.INT);
   });
 
   test('with no command, lines from stdin are split like sdssplitargs (no prompt when stdin is not a terminal)', async () => {

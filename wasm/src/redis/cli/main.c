@@ -164,8 +164,8 @@ static reply *read_reply(int *eof) {
       errno = EPROTO;
       return NULL;
     }
-    buf_reserve(&inbuf, 16384);
-    ssize_t n = recv(sock, inbuf.data + inbuf.len, 16384, 0);
+    buf_reserve(&inbuf, 65536);
+    ssize_t n = recv(sock, inbuf.data + inbuf.len, 65536, 0);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       *eof = n == 0 ? 1 : -1;
@@ -231,6 +231,21 @@ static int run_command(int argc, arg_t *argv) {
     if (config.interactive) return -1;
     fprintf(stderr, "Error: %s\n", strerror(errno));
     exit(1);
+  }
+  int pubsub = argc > 0 && (!strcasecmp(argv[0].ptr, "subscribe") || !strcasecmp(argv[0].ptr, "psubscribe") || !strcasecmp(argv[0].ptr, "ssubscribe"));
+  if (pubsub) {
+    /* subscribed: print every message until the server goes away (or ctrl-C) */
+    if (!config.output_raw) printf("Reading messages... (press Ctrl-C to quit)\n");
+    for (;;) {
+      int eof;
+      reply *r = read_reply(&eof);
+      if (!r) {
+        fprintf(stderr, "Error: %s\n", eof == 1 ? "Server closed the connection" : strerror(errno));
+        exit(1);
+      }
+      print_reply(r);
+      reply_free(r);
+    }
   }
   int eof;
   reply *r = read_reply(&eof);

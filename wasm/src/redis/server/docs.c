@@ -29,6 +29,7 @@ typedef struct anode {
 static const char *guess_type(const char *name) {
   static const char *integers[] = {"seconds", "milliseconds", "count", "start", "end", "stop", "index", "offset", "increment", "decrement", "protover", NULL};
   if (!strcmp(name, "key") || !strcmp(name, "newkey")) return "key";
+  if (!strcmp(name, "timeout")) return "double";
   if (!strcmp(name, "pattern")) return "pattern";
   for (int i = 0; integers[i]; i++)
     if (!strcmp(name, integers[i])) return "integer";

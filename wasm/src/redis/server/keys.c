@@ -251,6 +251,7 @@ static void rename_generic(client *c, int nx) {
   db_delete(c->db, dst);
   dentry *ne = db_add(c->db, dst, val);
   if (expire >= 0) db_set_expire(c->db, ne, expire);
+  if (((robj *)val)->type == OBJ_LIST) signal_key_as_ready(c->db, dst);
   server.dirty++;
   if (nx) add_reply_ll(c, 1);
   else add_reply_ok(c);

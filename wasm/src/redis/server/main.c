@@ -273,6 +273,7 @@ static void event_loop(void) {
     }
     if (server.shutdown_asap) prepare_shutdown_and_exit();
     remove_closed_clients();
+    long long block_ms = handle_block_timeouts(); /* replies go out in this turn's writes */
 
     size_t need = (size_t)server.nlisteners + 2 * (size_t)server.nclients + 1;
     if (need > cap) {
@@ -309,6 +310,7 @@ static void event_loop(void) {
     }
     long long now = mstime();
     long long wait_ms = next_cron - now;
+    if (block_ms >= 0 && block_ms < wait_ms) wait_ms = block_ms;
     if (wait_ms < 0) wait_ms = 0;
     memset(&subs[n], 0, sizeof subs[n]);
     subs[n].userdata = 0;
@@ -339,6 +341,13 @@ static void event_loop(void) {
       client *c = server.clients[i];
       if (c->flags & CLIENT_CLOSE_ASAP) continue;
       if (c->outpos < c->out.len) write_to_client(c);
+      else if (c->flags & CLIENT_CLOSE_AFTER_REPLY) c->flags |= CLIENT_CLOSE_ASAP;
+      if (c->out.len - c->outpos > PUBSUB_OUTPUT_LIMIT && client_subscriptions(c) > 0) {
+        /* Redis's client-output-buffer-limit for pubsub clients (hard limit) */
+        server_log(LL_WARNING, "Client id=%lld addr=%s scheduled to be closed ASAP for overcoming of output buffer limits.", c->id, c->addr);
+        c->flags |= CLIENT_CLOSE_ASAP;
+        continue;
+      }
       /* replies drained below the mark: run the requests held back */
       if (c->query.len > c->qpos && c->out.len - c->outpos <= OUTPUT_HIGH_WATER && !(c->flags & CLIENT_CLOSE_AFTER_REPLY)) {
         process_input(c);
@@ -404,11 +413,13 @@ int main(int argc, char **argv) {
                argv[0]);
   server.verbose_role = 'M';
   server.start_ms = mstime();
+  server.pubsub_channels = dict_new(clist_free);
   server.dbs = calloc((size_t)server.databases, sizeof *server.dbs);
   for (int i = 0; i < server.databases; i++) {
     server.dbs[i].id = i;
     server.dbs[i].keys = dict_new(obj_free);
     server.dbs[i].watched = dict_new(free_watchers);
+    server.dbs[i].blocking = dict_new(clist_free);
   }
 
   struct sigaction sa = {0};

@@ -141,6 +141,7 @@ void exec_command(client *c) {
   blob **saved_argv = c->argv;
   int saved_argc = c->argc, saved_cap = c->argv_cap;
   add_reply_array_len(c, count);
+  c->in_exec = 1;
   for (int i = 0; i < count; i++) {
     c->argv = queue[i].argv;
     c->argc = queue[i].argc;
@@ -155,6 +156,7 @@ void exec_command(client *c) {
     free(queue[i].argv);
   }
   free(queue);
+  c->in_exec = 0;
   c->argv = saved_argv;
   c->argc = saved_argc;
   c->argv_cap = saved_cap;

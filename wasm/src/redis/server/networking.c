@@ -29,6 +29,8 @@ static void free_argv(client *c) {
 }
 
 void free_client(client *c) {
+  unblock_client(c);
+  pubsub_unsubscribe_all(c);
   discard_transaction(c);
   unwatch_all(c);
   free_argv(c);
@@ -176,7 +178,7 @@ static int parse_multibulk(client *c) {
 /* Runs every complete request in the query buffer, stopping while the client's replies pile up. */
 void process_input(client *c) {
   while (c->qpos < c->query.len) {
-    if (c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP)) break;
+    if (c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP) || c->blocked) break;
     if (c->out.len - c->outpos > OUTPUT_HIGH_WATER) break; /* back-pressure: resume once sent */
     if (!c->reqtype) c->reqtype = c->query.data[c->qpos] == '*' ? 2 : 1;
     int rc = c->reqtype == 1 ? parse_inline(c) : parse_multibulk(c);
@@ -224,6 +226,11 @@ void call_command(client *c) {
     queue_multi_command(c, cmd);
     return;
   }
+  if (client_subscriptions(c) > 0 && cmd->proc != subscribe_command && cmd->proc != unsubscribe_command && cmd->proc != psubscribe_command &&
+      cmd->proc != punsubscribe_command && cmd->proc != ping_command && cmd->proc != quit_command && cmd->proc != reset_command) {
+    add_reply_error_fmt(c, "Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd->name);
+    return;
+  }
   long long dirty = server.dirty;
   cmd->proc(c);
   /* tell WATCHers: the keys of a write command that changed something */
@@ -231,4 +238,5 @@ void call_command(client *c) {
     int last = cmd->last_key < 0 ? c->argc + cmd->last_key : cmd->last_key;
     for (int k = cmd->first_key; k <= last && k < c->argc; k += cmd->key_step) touch_watched_key(c->db, c->argv[k]);
   }
+  if (server.nready) handle_ready_keys();
 }

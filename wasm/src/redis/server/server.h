@@ -26,6 +26,7 @@
 #define PROTO_BULK_MAX (512LL * 1024 * 1024)
 #define OUTPUT_HIGH_WATER (1024 * 1024) /* stop reading a client whose unsent replies exceed this */
 #define MAX_CLIENTS_DEFAULT 10000
+#define PUBSUB_OUTPUT_LIMIT (32 * 1024 * 1024) /* a subscriber further behind than this is disconnected */
 
 /* ------------------------------------------------------------------ blobs: binary-safe strings */
 
@@ -123,7 +124,18 @@ typedef struct redisDb {
   size_t volatile_keys;  /* keys with a TTL */
   unsigned long expire_cursor;
   dict *watched;         /* key -> struct watchers (multi.c) */
+  dict *blocking;        /* key -> clist of clients blocked on it, oldest first (blocking.c) */
 } redisDb;
+
+struct client;
+/* A list of clients (FIFO order kept by removals). */
+typedef struct clist {
+  struct client **c;
+  int n, cap;
+} clist;
+void clist_add(clist *l, struct client *c);
+int clist_remove(clist *l, struct client *c);
+void clist_free(void *l);
 
 long long mstime(void);
 long long ustime(void);
@@ -181,6 +193,19 @@ typedef struct client {
     int db;
     blob *key;
   } *watched;
+  int in_exec;
+  /* blocked in BLPOP & co. (blocking.c) */
+  int blocked;
+  int bpop_from_head, bpop_to_head; /* pop side; push side for BLMOVE */
+  blob *bpop_target;                /* BLMOVE/BRPOPLPUSH destination, else NULL */
+  blob **bpop_keys;
+  int bpop_nkeys;
+  redisDb *bpop_db;
+  long long bpop_deadline_ms;       /* 0: forever */
+  /* pub/sub (pubsub.c) */
+  dict *channels;                   /* channel -> NULL */
+  int npatterns;
+  blob **patterns;
 } client;
 
 /* Reply helpers (reply.c): every command answers through these. */
@@ -311,6 +336,18 @@ void lset_command(client *c);
 void lrem_command(client *c);
 void ltrim_command(client *c);
 void linsert_command(client *c);
+void lmove_command(client *c);
+void rpoplpush_command(client *c);
+void blpop_command(client *c);
+void brpop_command(client *c);
+void blmove_command(client *c);
+void brpoplpush_command(client *c);
+void subscribe_command(client *c);
+void unsubscribe_command(client *c);
+void psubscribe_command(client *c);
+void punsubscribe_command(client *c);
+void publish_command(client *c);
+void pubsub_command(client *c);
 
 void hset_command(client *c);
 void hsetnx_command(client *c);
@@ -380,6 +417,14 @@ struct server {
   char run_id[41];
   int listeners[16];
   int nlisteners;
+  struct ready_key {
+    redisDb *db;
+    blob *key;
+  } *ready;
+  int nready, ready_cap;
+  int nblocked;
+  dict *pubsub_channels; /* channel -> clist */
+  int npatterns;         /* pattern subscriptions over all clients */
 };
 
 extern struct server server;
@@ -406,6 +451,17 @@ void unwatch_all(client *c);
 void discard_transaction(client *c);
 void queue_multi_command(client *c, const command *cmd);
 void flag_transaction(client *c);
+
+/* blocking.c: BLPOP, BRPOP, BLMOVE, BRPOPLPUSH */
+void signal_key_as_ready(redisDb *db, const blob *key);
+void handle_ready_keys(void);
+void unblock_client(client *c);
+/* Replies a null array to blocked clients whose timeout passed; returns ms until the next deadline (-1 none). */
+long long handle_block_timeouts(void);
+
+/* pubsub.c */
+int client_subscriptions(client *c);
+void pubsub_unsubscribe_all(client *c);
 
 /* networking.c */
 void process_input(client *c);

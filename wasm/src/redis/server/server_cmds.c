@@ -14,8 +14,16 @@ void ping_command(client *c) {
     add_reply_arity(c, "ping");
     return;
   }
-  if (c->argc == 2) add_reply_bulk_blob(c, c->argv[1]);
-  else add_reply_status(c, "PONG");
+  if (client_subscriptions(c) > 0) { /* RESP2 in subscribed mode: ["pong", message] */
+    add_reply_array_len(c, 2);
+    add_reply_bulk_cstr(c, "pong");
+    if (c->argc == 2) add_reply_bulk_blob(c, c->argv[1]);
+    else add_reply_bulk(c, "", 0);
+  } else if (c->argc == 2) {
+    add_reply_bulk_blob(c, c->argv[1]);
+  } else {
+    add_reply_status(c, "PONG");
+  }
 }
 
 void echo_command(client *c) { add_reply_bulk_blob(c, c->argv[1]); }
@@ -133,6 +141,7 @@ void hello_command(client *c) {
 }
 
 void reset_command(client *c) {
+  pubsub_unsubscribe_all(c);
   discard_transaction(c);
   unwatch_all(c);
   c->db = &server.dbs[0];
@@ -147,11 +156,11 @@ void reset_command(client *c) {
 static void client_info_line(buf_t *b, client *c, client *self) {
   long long now = mstime();
   buf_printf(b,
-             "id=%lld addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=0 psub=0 ssub=0 multi=%d qbuf=%zu "
+             "id=%lld addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d sub=%d psub=%d ssub=0 multi=%d qbuf=%zu "
              "qbuf-free=%zu argv-mem=0 multi-mem=0 rbs=%zu rbp=%zu obl=0 oll=0 omem=%zu tot-mem=%zu events=r cmd=%s user=default redir=-1 resp=2 "
              "lib-name= lib-ver=\n",
              c->id, c->addr, c->laddr, c->fd, c->name ? c->name->ptr : "", (now - c->ctime_ms) / 1000, (now - c->last_interaction_ms) / 1000,
-             c->in_multi ? "x" : "N", c->db->id, c->in_multi ? c->mstate_count : -1, c->query.len - c->qpos, c->query.cap ? c->query.cap - c->query.len : 0,
+             c->in_multi ? "x" : c->blocked ? "b" : "N", c->db->id, c->channels ? (int)c->channels->used : 0, c->npatterns, c->in_multi ? c->mstate_count : -1, c->query.len - c->qpos, c->query.cap ? c->query.cap - c->query.len : 0,
              c->query.cap, c->query.cap, c == self ? 0 : c->out.len - c->outpos, c->query.cap + c->out.cap, c == self ? "client|list" : c->lastcmd);
 }
 
@@ -280,8 +289,8 @@ void info_command(client *c) {
   }
   if (wants("clients", c->argc, c->argv)) {
     SECTION("Clients");
-    buf_printf(&b, "connected_clients:%d\r\ncluster_connections:0\r\nmaxclients:%d\r\nblocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
-               server.nclients, server.max_clients);
+    buf_printf(&b, "connected_clients:%d\r\ncluster_connections:0\r\nmaxclients:%d\r\nblocked_clients:%d\r\ntracking_clients:0\r\nclients_in_timeout_table:%d\r\n",
+               server.nclients, server.max_clients, server.nblocked, server.nblocked);
   }
   if (wants("memory", c->argc, c->argv)) {
     char human[32];
@@ -302,9 +311,9 @@ void info_command(client *c) {
     SECTION("Stats");
     buf_printf(&b, "total_connections_received:%lld\r\ntotal_commands_processed:%lld\r\ninstantaneous_ops_per_sec:0\r\ntotal_net_input_bytes:%lld\r\n"
                    "total_net_output_bytes:%lld\r\nrejected_connections:%lld\r\nexpired_keys:%lld\r\nevicted_keys:0\r\nkeyspace_hits:%lld\r\n"
-                   "keyspace_misses:%lld\r\npubsub_channels:0\r\npubsub_patterns:0\r\n",
+                   "keyspace_misses:%lld\r\npubsub_channels:%zu\r\npubsub_patterns:%d\r\n",
                server.stat_connections, server.stat_commands, server.stat_net_in, server.stat_net_out, server.stat_rejected_conn,
-               server.stat_expired_keys, server.stat_keyspace_hits, server.stat_keyspace_misses);
+               server.stat_expired_keys, server.stat_keyspace_hits, server.stat_keyspace_misses, server.pubsub_channels->used, server.npatterns);
   }
   if (wants("replication", c->argc, c->argv)) {
     SECTION("Replication");

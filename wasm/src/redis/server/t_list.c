@@ -36,6 +36,7 @@ static void push_generic(client *c, int head, int only_existing) {
   }
   for (int j = 2; j < c->argc; j++) rlist_push(l, blob_dup(c->argv[j]), head);
   server.dirty += c->argc - 2;
+  signal_key_as_ready(c->db, c->argv[1]);
   add_reply_ll(c, (long long)l->len);
 }
 
