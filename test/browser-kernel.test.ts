@@ -120,7 +120,8 @@ function dockerRunInPage(config: Record<string, unknown>, name?: string): Promis
 test('containers run in the page: the shipped busybox image, stdout/stderr and exit status', { skip: browserSkip }, async () => {
   await page.evaluate(async () => {
     const drydock = (window as unknown as { drydock: { docker: unknown } }).drydock;
-    const mod = (await import('/dist/browser/drydock.js')) as { StdcopyDemuxer: unknown };
+    const bundle: string = '/dist/browser/drydock.js'; // a URL of the page, not a module of this file
+    const mod = (await import(bundle)) as { StdcopyDemuxer: unknown };
     Object.assign(window, { docker: drydock.docker, StdcopyDemuxer: mod.StdcopyDemuxer });
   });
   const r = await dockerRunInPage({ Image: 'busybox', Cmd: ['sh', '-c', 'echo hello from a container; uname -m; echo oops >&2; exit 3'] }, 'in-page');

@@ -1,13 +1,13 @@
 /**
  * `drydock daemon [--host unix:///PATH] [--host tcp://127.0.0.1:PORT] [--data-root DIR]
- *                 [--storage disk|memory] [--allow-remote]`
+ *                 [--storage disk|memory] [--allow-remote] [--no-outbound]`
  *
  * Serves the Docker Engine API so the real docker CLI, docker-compose,
  * dockerode and docker-py can drive Drydock. State lives under the data root
  * (images, containers, volumes) and comes back on restart.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, hostname, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '../engine/daemon/engine.ts';
 import { fromWhatwgFetch } from '../engine/images/registry/http.ts';
@@ -16,7 +16,8 @@ import { MemoryBlobStore } from '../platform/memory/blob-store.ts';
 import { defaultDataRoot, DirBlobStore } from '../platform/node/dir-blob-store.ts';
 import { HostFs } from '../platform/node/host-fs.ts';
 import { HttpTransport } from '../platform/node/http-transport.ts';
-import { nodeKernelPlatform } from '../platform/node/index.ts';
+import { nodeKernelPlatform, NodeHostNetwork, NodePortPublisher } from '../platform/node/index.ts';
+import { NetworkManager } from '../net/manager.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import type { BlobStore } from '../platform/types.ts';
 import type { VolumeDriver } from '../engine/volumes/volumes.ts';
@@ -27,6 +28,8 @@ interface DaemonOptions {
   dataRoot: string;
   storage: 'disk' | 'memory';
   allowRemote: boolean;
+  /** Containers may open connections to the host's network (Docker's default). */
+  outbound: boolean;
 }
 
 class UsageError extends Error {}
@@ -39,7 +42,7 @@ export function defaultSocket(): string {
 }
 
 function parseArgs(argv: string[]): DaemonOptions {
-  const options: DaemonOptions = { hosts: [], dataRoot: defaultDataRoot(), storage: 'disk', allowRemote: false };
+  const options: DaemonOptions = { hosts: [], dataRoot: defaultDataRoot(), storage: 'disk', allowRemote: false, outbound: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -64,6 +67,9 @@ function parseArgs(argv: string[]): DaemonOptions {
       }
       case '--allow-remote':
         options.allowRemote = true;
+        break;
+      case '--no-outbound':
+        options.outbound = false;
         break;
       default:
         throw new UsageError(`unknown option ${arg}`);
@@ -134,10 +140,12 @@ export async function daemonCommand(argv: string[]): Promise<number> {
     preloadImages: async () => shippedImages(),
     volumes: volumeDriver(options),
     binds: { open: (path, readOnly) => (existsSync(path) ? new HostFs(path, readOnly) : null) },
+    network: new NetworkManager({ host: new NodeHostNetwork(), outbound: options.outbound, publisher: new NodePortPublisher() }),
     ncpu: availableParallelism(),
     memTotal: totalmem(),
     dataRoot: options.storage === 'memory' ? 'memory' : options.dataRoot,
     runtime: `node ${process.version}`,
+    name: hostname(),
   });
   const transport = new HttpTransport(engine.api.respond);
   const listening: string[] = [];

@@ -7,7 +7,8 @@ function absoluteMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
-function msToNs(ms: number): bigint {
+/** Milliseconds (possibly fractional) to integer nanoseconds. */
+export function msToNs(ms: number): bigint {
   const whole = Math.floor(ms);
   return BigInt(whole) * 1_000_000n + BigInt(Math.floor((ms - whole) * 1_000_000));
 }

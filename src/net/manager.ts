@@ -33,6 +33,12 @@ export interface NetworkSpec {
   readonly subnet?: string;
   readonly gateway?: string;
   readonly ipRange?: string;
+  /**
+   * The subnet counts as user-configured (so containers may ask for --ip).
+   * Default: whether `subnet` is given; a daemon restoring a network passes
+   * the subnet it had and says here whether the user chose it.
+   */
+  readonly userSubnet?: boolean;
   readonly internal?: boolean;
   readonly attachable?: boolean;
   readonly enableIPv6?: boolean;
@@ -243,7 +249,7 @@ export class NetworkManager {
       subnet,
       gateway,
       range,
-      user && spec.subnet !== undefined,
+      user && (spec.userSubnet ?? spec.subnet !== undefined),
       internal,
       spec.attachable ?? false,
       { ...(spec.labels ?? {}) },

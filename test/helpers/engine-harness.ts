@@ -14,6 +14,8 @@ import { MemFs } from '../../src/unionfs/memfs/memfs.ts';
 import { MemoryBlobStore } from '../../src/platform/memory/blob-store.ts';
 import { HostFs } from '../../src/platform/node/host-fs.ts';
 import { HttpTransport } from '../../src/platform/node/http-transport.ts';
+import { NodeHostNetwork, NodePortPublisher } from '../../src/platform/node/index.ts';
+import { NetworkManager } from '../../src/net/manager.ts';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { writeTar } from '../../src/unionfs/tar/writer.ts';
@@ -60,6 +62,7 @@ export async function startTestEngine(): Promise<TestEngine> {
       mountpoint: (name) => `/var/lib/drydock/volumes/${name}/_data`,
     },
     binds: { open: (path, readOnly) => (existsSync(path) ? new HostFs(path, readOnly) : null) },
+    network: new NetworkManager({ host: new NodeHostNetwork(), publisher: new NodePortPublisher() }),
     ncpu: 2,
     memTotal: 4 * 1024 ** 3,
     dataRoot: dir,

@@ -6,6 +6,7 @@ import type { PidNamespace, UtsNamespace } from '../../kernel/proc/namespaces.ts
 import type { ResourceGroup } from '../../kernel/proc/resource-group.ts';
 import type { ContainerConfig, ContainerHealth, ContainerStatus, HostConfig, MountPoint, NetworkSettings } from '../types/container.ts';
 import { LogBuffer } from './logs.ts';
+import type { ContainerNetwork } from './networking.ts';
 import type { ProcessStdio } from './stdio.ts';
 
 /** RFC3339 "zero time", as dockerd shows unset times. */
@@ -54,6 +55,7 @@ export interface ContainerRuntime {
   readonly group: ResourceGroup;
   readonly mounts: MountNamespace;
   readonly stdio: ProcessStdio;
+  readonly network: ContainerNetwork;
 }
 
 /**

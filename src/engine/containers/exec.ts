@@ -103,6 +103,7 @@ export class ExecManager implements ExecBackend {
         cwd: cwd.path,
         pidns: runtime.pidns,
         uts: runtime.uts,
+        net: runtime.network.ns,
         creds: { uid: user.uid, gid: user.gid },
         group: runtime.group,
         stdio: stdio.descriptions,

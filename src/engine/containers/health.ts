@@ -245,6 +245,7 @@ export class HealthMonitor {
         cwd: cwd.path,
         pidns: runtime.pidns,
         uts: runtime.uts,
+        net: runtime.network.ns,
         creds: { uid: user.uid, gid: user.gid },
         group: runtime.group,
         stdio: stdio.descriptions,

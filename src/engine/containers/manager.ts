@@ -10,6 +10,7 @@ import type { MountNamespace } from '../../unionfs/vfs/mount-namespace.ts';
 import type { FileSystem } from '../../unionfs/vfs/types.ts';
 import { ConflictError, InvalidParameterError, NotFoundError, NotModifiedError } from '../errors.ts';
 import type { ContainerCreateOptions, ContainerCreateResponse, ContainerWaitResponse, MountPoint, WaitCondition } from '../types/container.ts';
+import type { EndpointSettings } from '../types/network.ts';
 import { formatRfc3339Nano } from '../api/timestamp.ts';
 import type { EventBus } from '../daemon/events.ts';
 import { randomId, randomName, shortId } from '../daemon/ids.ts';
@@ -22,6 +23,8 @@ import type { ImageSource } from './image-source.ts';
 import { initLayer } from './init-layer.ts';
 import { buildMountNamespace, mkdirp, resolveExecutable, resolveUser, StartError } from './rootfs.ts';
 import type { ContainerMount } from './rootfs.ts';
+import { containerModeTarget, engineErrorOf } from './networking.ts';
+import type { ContainerNetwork, ContainerNetworking } from './networking.ts';
 import { groupSignaller, ProcessStdio } from './stdio.ts';
 import type { ContainerStore } from './store.ts';
 import { restoreUpper, saveUpper } from './upper.ts';
@@ -38,6 +41,7 @@ export interface ContainerManagerOptions {
   readonly volumes: VolumeManager;
   readonly store: ContainerStore;
   readonly events: EventBus;
+  readonly network: ContainerNetworking;
   readonly binds?: BindSource;
 }
 
@@ -62,6 +66,7 @@ export class ContainerManager {
   readonly images: ImageSource;
   readonly volumes: VolumeManager;
   readonly events: EventBus;
+  readonly network: ContainerNetworking;
   private readonly store: ContainerStore;
   private readonly binds: BindSource | null;
 
@@ -71,6 +76,7 @@ export class ContainerManager {
     this.volumes = options.volumes;
     this.store = options.store;
     this.events = options.events;
+    this.network = options.network;
     this.binds = options.binds ?? null;
     this.volumes.usedBy = (name) =>
       [...this.containers.values()].filter((c) => c.record.mounts.some((m) => m.Type === 'volume' && m.Name === name)).map((c) => c.id);
@@ -84,6 +90,7 @@ export class ContainerManager {
         record.state = { ...record.state, status: 'exited', exitCode: 255, finishedAt: now(), error: '' };
       }
       if (record.state.status === 'removing') record.state.status = 'dead';
+      this.network.render(record, null);
       container.logs.restore(await this.store.loadLogs(record.id));
       this.containers.set(record.id, container);
       this.names.set(record.name, container);
@@ -168,7 +175,11 @@ export class ContainerManager {
       networkSettings: emptyNetworkSettings(),
       snapshotKey: `container/${id}`,
     };
-    if (!record.config.Hostname) record.config.Hostname = id.slice(0, 12);
+    const { networks, warnings } = this.network.plan(record, request.NetworkingConfig?.EndpointsConfig, (target) => this.find(target) !== null);
+    record.networkSettings.Networks = networks;
+    // --network host and container:X take their hostname at start (the host's, the other container's).
+    const sharesNetwork = networkMode === 'host' || containerModeTarget(networkMode) !== null;
+    if (!record.config.Hostname && !sharesNetwork) record.config.Hostname = id.slice(0, 12);
     record.mounts = await this.planMounts(record);
     await this.images.lease(id, record.layers);
     const container = new Container(record);
@@ -176,7 +187,7 @@ export class ContainerManager {
     this.names.set(name, container);
     await this.store.save(record);
     this.events.publish('container', 'create', id, this.attributes(container));
-    return { Id: id, Warnings: [] };
+    return { Id: id, Warnings: warnings };
   }
 
   /** Volume, bind and tmpfs mounts of a new container (creating named and anonymous volumes). */
@@ -294,13 +305,28 @@ export class ContainerManager {
     }
     const record = container.record;
     const overlay = await this.filesystem(container);
+    const network = await this.network.setUp(record, (target) => {
+      const other = this.find(target);
+      return other ? { id: other.id, network: other.runtime?.network ?? null } : null;
+    });
+    try {
+      await this.startWithNetwork(container, overlay, network);
+    } catch (error) {
+      await this.network.tearDown(network);
+      throw engineErrorOf(error);
+    }
+  }
+
+  private async startWithNetwork(container: Container, overlay: OverlayFs, network: ContainerNetwork): Promise<void> {
+    const record = container.record;
     const pidns = new PidNamespace(this.kernel.rootPidns);
-    const hostname = record.config.Hostname!;
+    if (!record.config.Hostname) record.config.Hostname = network.hostname;
+    const hostname = record.config.Hostname;
     const mounts = buildMountNamespace(this.kernel, {
       overlay,
       hostname,
-      hosts: defaultHosts(hostname, null),
-      resolvConf: defaultResolvConf(),
+      hosts: network.hosts,
+      resolvConf: network.resolvConf,
       pidns,
       mounts: await this.containerMounts(container),
       readOnlyRoot: record.hostConfig.ReadonlyRootfs ?? false,
@@ -343,6 +369,7 @@ export class ContainerManager {
         cwd: cwd.path,
         pidns,
         uts,
+        net: network.ns,
         creds: { uid: user.uid, gid: user.gid },
         group,
         stdio: stdio.descriptions,
@@ -362,10 +389,12 @@ export class ContainerManager {
     for (const attach of [...container.pendingAttach]) attach(stdio);
     container.pendingAttach.clear();
     stdio.start();
-    container.runtime = { process, pidns, uts, group, mounts, stdio };
+    container.runtime = { process, pidns, uts, group, mounts, stdio, network };
     container.logs.open();
     record.state = { ...record.state, status: 'running', exitCode: 0, error: '', oomKilled: false, startedAt: now(), finishedAt: ZERO_TIME, manuallyStopped: false };
     container.paused = false;
+    this.network.render(record, network);
+    for (const endpoint of network.endpoints.values()) this.networkEvent('connect', endpoint.network, record.id);
     await this.store.save(record);
     this.events.publish('container', 'start', record.id, this.attributes(container));
     container.changed();
@@ -387,6 +416,9 @@ export class ContainerManager {
     if (!runtime) return;
     await runtime.stdio.done;
     runtime.stdio.release();
+    await this.network.tearDown(runtime.network);
+    for (const endpoint of runtime.network.endpoints.values()) this.networkEvent('disconnect', endpoint.network, container.id);
+    this.network.render(container.record, null);
     container.runtime = null;
     container.paused = false;
     container.logs.close();
@@ -595,6 +627,32 @@ export class ContainerManager {
     this.names.set(name, container);
     await this.store.save(container.record);
     this.events.publish('container', 'rename', container.id, { ...this.attributes(container), oldName: old });
+  }
+
+  /** docker network connect: plugs a running container in now; a stopped one gets the endpoint at its next start. */
+  async connectNetwork(container: Container, networkId: string, config: EndpointSettings | undefined): Promise<void> {
+    const running = container.runtime?.network ?? null;
+    this.network.connect(container.record, running, networkId, config);
+    if (running) {
+      this.network.render(container.record, running);
+      this.networkEvent('connect', this.network.manager.get(networkId), container.id);
+    }
+    await this.store.save(container.record);
+  }
+
+  /** docker network disconnect. */
+  async disconnectNetwork(container: Container, networkId: string): Promise<void> {
+    const running = container.runtime?.network ?? null;
+    this.network.disconnect(container.record, running, networkId);
+    if (running) {
+      this.network.render(container.record, running);
+      this.networkEvent('disconnect', this.network.manager.get(networkId), container.id);
+    }
+    await this.store.save(container.record);
+  }
+
+  private networkEvent(action: 'connect' | 'disconnect', network: { id: string; name: string; driver: string }, containerId: string): void {
+    this.events.publish('network', action, network.id, { container: containerId, name: network.name, type: network.driver });
   }
 
   /** Attributes of container events: name, image and labels. */

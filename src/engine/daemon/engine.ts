@@ -5,6 +5,7 @@
  * come from the entry point, so the same engine runs in Node and in a page.
  */
 import type { Kernel } from '../../kernel/kernel.ts';
+import { NetworkManager } from '../../net/manager.ts';
 import type { BlobStore } from '../../platform/types.ts';
 import { ContentStore } from '../../unionfs/store/content-store.ts';
 import { Snapshotter } from '../../unionfs/store/snapshotter.ts';
@@ -16,6 +17,8 @@ import { EngineContainersBackend } from '../containers/containers-backend.ts';
 import { ExecManager } from '../containers/exec.ts';
 import { HealthMonitor } from '../containers/health.ts';
 import { ContainerManager } from '../containers/manager.ts';
+import { ContainerNetworking } from '../containers/networking.ts';
+import { EngineNetworks } from '../networks/networks.ts';
 import type { BindSource } from '../containers/manager.ts';
 import { ContainerStore } from '../containers/store.ts';
 import type { DiskUsage } from '../types/system.ts';
@@ -37,6 +40,13 @@ export interface EngineOptions {
   readonly preloadImages?: () => Promise<Uint8Array[]>;
   readonly volumes: VolumeDriver;
   readonly binds?: BindSource;
+  /**
+   * The container network stack (Node: with the host's network for outbound
+   * traffic and a PortPublisher for published ports; default: a stack with
+   * neither, as in browsers, where published ports are reached through
+   * engine.fetch).
+   */
+  readonly network?: NetworkManager;
   /** CPUs and memory reported by `docker info` and used for stats. */
   readonly ncpu: number;
   readonly memTotal: number;
@@ -53,6 +63,8 @@ export interface Engine {
   readonly kernel: Kernel;
   readonly containers: ContainerManager;
   readonly events: EventBus;
+  /** Docker's networks and the container network stack. */
+  readonly network: NetworkManager;
   /** Handles an HTTP-shaped request (WHATWG Request/Response), as `engine.fetch` in the browser. */
   fetch: EngineApi['fetch'];
   /** Stops containers (saving their state) and releases the stores. */
@@ -69,7 +81,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     ...(options.preloadImages ? { preload: options.preloadImages } : {}),
   });
   const volumes = await VolumeManager.open(options.volumes, options.blobs, events);
+  const network = options.network ?? new NetworkManager();
   const containers = new ContainerManager({
+    network: new ContainerNetworking(network, () => options.name ?? options.kernel.rootUts.hostname),
     kernel: options.kernel,
     images: images.source,
     volumes,
@@ -77,6 +91,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     events,
     ...(options.binds ? { binds: options.binds } : {}),
   });
+  const networks = await EngineNetworks.open(network, containers, options.blobs, events);
   images.connect(containers, events);
   const health = new HealthMonitor(containers, events);
   health.start();
@@ -121,6 +136,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       images: images.backend,
       build,
       volumes,
+      networks,
     },
   });
   return {
@@ -129,6 +145,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     kernel: options.kernel,
     containers,
     events,
+    network,
     fetch: (request) => api.fetch(request),
     async shutdown() {
       health.shutdown();
