@@ -11,7 +11,7 @@
  *   node wasm/images/build.mjs --from-git[=REV]  take wasm/bin/*.wasm from git (default HEAD)
  *                                              instead of the working tree
  *
- * Inputs: wasm/bin/hello.wasm, sh.wasm, busybox.wasm (required) and
+ * Inputs: wasm/bin/hello.wasm, sh.wasm, busybox.wasm, netutils.wasm, httpd.wasm (required) and
  * redis-server.wasm, redis-cli.wasm (optional: stubs are packaged until
  * they exist). The applet links come from running busybox.wasm --list under
  * node:wasi. Output: public/images/<name>.tar and public/images/images.json
@@ -137,6 +137,8 @@ async function main() {
     busybox,
     sh: program('sh', true),
     applets: appletList(busybox),
+    netutils: program('netutils', true),
+    httpd: program('httpd', true),
     programs: Object.fromEntries(
       ['redis-server', 'redis-cli'].map((n) => [n, program(n, false)]).filter(([, bytes]) => bytes !== null),
     ),

@@ -122,19 +122,28 @@ export const baseLayer = {
  * The busybox layer: /bin/busybox (the multicall applets) with a hard link
  * per applet in /bin, as the official busybox image has, and /bin/sh (the
  * shell is its own program in Drydock). `applets` is what
- * `busybox --list` prints for the busybox.wasm being packaged.
+ * `busybox --list` prints for the busybox.wasm being packaged. The network
+ * applets are a second multicall program, /bin/netutils (hard links nc,
+ * wget, nslookup, ...), and /bin/httpd is the static web server; in the
+ * official image both are busybox applets at the same paths.
  */
-export function busyboxLayer(busybox, sh, applets) {
+export const NET_APPLETS = ['nc', 'netcat', 'wget', 'nslookup', 'ping', 'ip', 'ifconfig', 'netstat', 'route'];
+
+export function busyboxLayer(busybox, sh, applets, netutils, httpd) {
   const entries = {
     bin: { dir: 0o755 },
     'bin/busybox': { file: busybox, mode: 0o755 },
     'bin/sh': { file: sh, mode: 0o755 },
     'bin/ash': { hardlink: 'bin/sh' },
+    'bin/netutils': { file: netutils, mode: 0o755 },
+    'bin/httpd': { file: httpd, mode: 0o755 },
   };
   for (const applet of applets) {
     if (applet === 'sh' || applet === 'ash' || applet === 'busybox' || applet.includes('/')) continue;
+    if (NET_APPLETS.includes(applet) || applet === 'httpd') throw new Error(`busybox --list has ${applet}, which the layer takes from another program`);
     entries[`bin/${applet}`] = { hardlink: 'bin/busybox' };
   }
+  for (const applet of NET_APPLETS) entries[`bin/${applet}`] = { hardlink: 'bin/netutils' };
   return { name: 'busybox', createdBy: 'ADD file:drydock-busybox in / ', entries };
 }
 
@@ -225,10 +234,6 @@ case "$1" in
   -v|-V) echo "nginx version: nginx/1.27 (Drydock stand-in: busybox httpd)" >&2; exit 0 ;;
   -t) echo "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok" >&2; exit 0 ;;
 esac
-if ! command -v httpd >/dev/null 2>&1; then
-  echo "nginx: this build of Drydock's busybox has no httpd applet yet" >&2
-  exit 1
-fi
 exec httpd -f -p 80 -h /usr/share/nginx/html
 `;
 
@@ -283,8 +288,8 @@ export function redisLayer(programs) {
 }
 
 /** The images: name, layers, runtime config, tags, and the Dockerfile-ish history of the config lines. */
-export function images({ hello, busybox, sh, applets, programs }) {
-  const bb = busyboxLayer(busybox, sh, applets);
+export function images({ hello, busybox, sh, applets, netutils, httpd, programs }) {
+  const bb = busyboxLayer(busybox, sh, applets, netutils, httpd);
   const env = { Env: [PATH] };
   return [
     {

@@ -420,15 +420,29 @@ int main(int argc, char **argv) {
   int port = 80;
   const char *address = "0.0.0.0";
   int opt;
-  while ((opt = getopt(argc, argv, "p:r:h:a:q")) != -1) {
+  /* -f (foreground) and -v (verbose) are busybox httpd's: this server never daemonizes. */
+  while ((opt = getopt(argc, argv, "p:r:h:a:qfv")) != -1) {
     switch (opt) {
-      case 'p': port = atoi(optarg); break;
+      case 'p': {
+        /* busybox: -p [IP:]PORT */
+        char *colon = strrchr(optarg, ':');
+        if (colon) {
+          *colon = 0;
+          address = optarg;
+          port = atoi(colon + 1);
+        } else {
+          port = atoi(optarg);
+        }
+        break;
+      }
+      case 'f':
+      case 'v': break;
       case 'r':
       case 'h': root = optarg; break;
       case 'a': address = optarg; break;
       case 'q': quiet = 1; break;
       default:
-        fprintf(stderr, "usage: httpd [-p PORT] [-r ROOT] [-a ADDRESS] [-q]\n");
+        fprintf(stderr, "usage: httpd [-f] [-p [IP:]PORT] [-h|-r ROOT] [-a ADDRESS] [-q]\n");
         return 2;
     }
   }
