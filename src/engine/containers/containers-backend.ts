@@ -8,6 +8,7 @@ import type { ContainerWaiter, ContainersBackend } from '../api/routers/containe
 import type { StreamSession } from '../api/hijack.ts';
 import { formatRfc3339Nano } from '../api/timestamp.ts';
 import type { Filters } from '../types/filters.ts';
+import { directorySize } from '../daemon/directory-size.ts';
 import { healthStatus } from './health.ts';
 import type {
   ArchiveContent,
@@ -49,6 +50,8 @@ export interface ContainersBackendOptions {
   readonly ncpu: number;
   /** Memory reported as the limit of unlimited containers. */
   readonly memTotal: number;
+  /** The bytes of these image layers (diff ids), for SizeRootFs; absent: 0. */
+  readonly layersSize?: (diffIds: readonly string[]) => number;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -59,6 +62,16 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       resolve();
     });
   });
+}
+
+/** `object` with `extra`'s fields right after `key` (JSON field order as dockerd's structs). */
+function insertAfter<T extends object>(object: T, key: keyof T, extra: Partial<T>): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, value] of Object.entries(object)) {
+    out[k] = value;
+    if (k === key) Object.assign(out, extra);
+  }
+  return out as T;
 }
 
 /** Stats of a container at one moment. */
@@ -106,7 +119,24 @@ export class EngineContainersBackend implements ContainersBackend {
     }
     containers.sort((a, b) => (a.record.created < b.record.created ? 1 : -1));
     if (options.limit && options.limit > 0) containers = containers.slice(0, options.limit);
-    return containers.map(summary);
+    if (!options.size) return containers.map(summary);
+    const out: ContainerSummary[] = [];
+    for (const c of containers) {
+      const { SizeRw, SizeRootFs } = await this.sizes(c);
+      // dockerd's summary fields are omitempty.
+      out.push(insertAfter(summary(c), 'Ports', { ...(SizeRw ? { SizeRw } : {}), ...(SizeRootFs ? { SizeRootFs } : {}) }));
+    }
+    return out;
+  }
+
+  /**
+   * SizeRw: the bytes in the container's writable layer (as overlay2's
+   * directory.Size of its diff directory); SizeRootFs: that plus its image's layers.
+   */
+  async sizes(container: Container): Promise<{ SizeRw: number; SizeRootFs: number }> {
+    await this.manager.filesystem(container);
+    const rw = container.upper ? directorySize(container.upper.root()) : 0;
+    return { SizeRw: rw, SizeRootFs: rw + (this.options.layersSize?.(container.record.layers) ?? 0) };
   }
 
   private ancestorMatches(container: Container, ancestor: string): boolean {
@@ -122,8 +152,12 @@ export class EngineContainersBackend implements ContainersBackend {
     return this.manager.create(options);
   }
 
-  async inspect(name: string): Promise<ContainerInspect> {
-    return inspect(this.manager.get(name), this.options.dataRoot);
+  async inspect(name: string, options: { size: boolean } = { size: false }): Promise<ContainerInspect> {
+    const container = this.manager.get(name);
+    const body = inspect(container, this.options.dataRoot);
+    if (!options.size) return body;
+    // After GraphDriver, where dockerd's ContainerJSONBase has them.
+    return insertAfter(body, 'GraphDriver', await this.sizes(container));
   }
 
   start(name: string): Promise<void> {

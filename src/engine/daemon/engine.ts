@@ -21,11 +21,11 @@ import { ContainerNetworking } from '../containers/networking.ts';
 import { EngineNetworks } from '../networks/networks.ts';
 import type { BindSource } from '../containers/manager.ts';
 import { ContainerStore } from '../containers/store.ts';
-import type { DiskUsage } from '../types/system.ts';
 import type { VolumeDriver } from '../volumes/volumes.ts';
 import { VolumeManager } from '../volumes/volumes.ts';
 import { Filters } from '../types/filters.ts';
 import { fullName, parseNormalizedNamed } from '../images/reference.ts';
+import { diskUsage } from './disk-usage.ts';
 import { EventBus } from './events.ts';
 import { ImageSubsystem } from './images.ts';
 import type { ImageSubsystemOptions } from './images.ts';
@@ -96,7 +96,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const health = new HealthMonitor(containers, events);
   health.start();
   await containers.restore();
-  const containersBackend = new EngineContainersBackend(containers, { dataRoot: options.dataRoot, ncpu: options.ncpu, memTotal: options.memTotal });
+  const containersBackend = new EngineContainersBackend(containers, {
+    dataRoot: options.dataRoot,
+    ncpu: options.ncpu,
+    memTotal: options.memTotal,
+    layersSize: (diffIds) => diffIds.reduce((n, d) => n + (images.store.layer(d)?.size ?? 0), 0),
+  });
   const listImages = () => images.backend.list({ all: false, digests: false, sharedSize: false, manifests: false, filters: Filters.empty() });
   const system = new EngineSystemBackend({
     ncpu: options.ncpu,
@@ -111,13 +116,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return { containers: all.length, running, paused, stopped: all.length - running - paused, images: (await listImages()).length };
     },
     events: (eventOptions, signal) => events.subscribe(eventOptions, signal),
-    diskUsage: async (): Promise<DiskUsage> => ({
-      LayersSize: 0,
-      Images: await listImages(),
-      Containers: await containersBackend.list({ all: true, size: false, filters: Filters.empty() }),
-      Volumes: (await volumes.list(Filters.empty())).Volumes ?? [],
-      BuildCache: [],
-    }),
+    diskUsage: (dfOptions) => diskUsage({ images: images.backend, containers, containersBackend, volumes }, dfOptions),
   });
   const build = new ClassicBuilder({
     store: images.store,

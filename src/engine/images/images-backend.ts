@@ -148,8 +148,7 @@ export class DrydockImagesBackend implements ImagesBackend {
     const patterns = filters.get('reference');
     const all = this.store.list();
     const hasChildren = new Set(all.map((i) => i.parent).filter((p): p is string => !!p));
-    const shared = options.sharedSize ? this.layerUseCounts(all) : null;
-    const out: (ImageSummary & { sortKey: bigint })[] = [];
+    const out: (ImageSummary & { sortKey: bigint; diffIds: readonly string[] })[] = [];
     for (const image of all) {
       if (danglingOnly && hasChildren.has(image.id)) continue;
       const created = parseGoTime(goTimeString(image.created)) ?? 0n;
@@ -175,11 +174,6 @@ export class DrydockImagesBackend implements ImagesBackend {
       } else if (danglingOnly && tags !== null) {
         continue;
       }
-      let sharedSize = -1;
-      if (shared) {
-        sharedSize = 0;
-        for (const d of new Set(image.diffIds)) if ((shared.get(d) ?? 0) > 1) sharedSize += this.store.layer(d)?.size ?? 0;
-      }
       out.push({
         Containers: -1,
         Created: createdSeconds(image.created),
@@ -188,20 +182,46 @@ export class DrydockImagesBackend implements ImagesBackend {
         ParentId: image.parent ?? '',
         RepoDigests: digests,
         RepoTags: tags,
-        SharedSize: sharedSize,
+        SharedSize: -1,
         Size: image.size,
         VirtualSize: image.size,
         sortKey: created,
+        diffIds: image.diffIds,
       });
     }
+    if (options.sharedSize) {
+      // As dockerd: a layer is shared when more than one of the listed images uses it.
+      const shared = this.layerUseCounts(out.map((i) => i.diffIds));
+      for (const summary of out) {
+        summary.SharedSize = 0;
+        for (const d of new Set(summary.diffIds)) if ((shared.get(d) ?? 0) > 1) summary.SharedSize += this.store.layer(d)?.size ?? 0;
+      }
+    }
     out.sort((a, b) => (a.sortKey > b.sortKey ? -1 : a.sortKey < b.sortKey ? 1 : 0));
-    return out.map(({ sortKey: _sortKey, ...summary }) => summary);
+    return out.map(({ sortKey: _sortKey, diffIds: _diffIds, ...summary }) => summary);
   }
 
-  private layerUseCounts(images: readonly Image[]): Map<string, number> {
+  private layerUseCounts(images: readonly (readonly string[])[]): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const image of images) for (const d of new Set(image.diffIds)) counts.set(d, (counts.get(d) ?? 0) + 1);
+    for (const diffIds of images) for (const d of new Set(diffIds)) counts.set(d, (counts.get(d) ?? 0) + 1);
     return counts;
+  }
+
+  /**
+   * The bytes of all layers of the images `docker images` would list (every
+   * image but untagged parents), each layer once: dockerd's LayersSize.
+   */
+  layersSize(): number {
+    const all = this.store.list();
+    const hasChildren = new Set(all.map((i) => i.parent).filter((p): p is string => !!p));
+    const layers = new Set<string>();
+    for (const image of all) {
+      if (this.store.referencesOf(image.id).length === 0 && hasChildren.has(image.id)) continue;
+      for (const d of image.diffIds) layers.add(d);
+    }
+    let size = 0;
+    for (const d of layers) size += this.store.layer(d)?.size ?? 0;
+    return size;
   }
 
   async inspect(name: string): Promise<ImageInspect> {

@@ -8,6 +8,7 @@ import type { VolumesBackend } from '../api/routers/volume-backend.ts';
 import { formatRfc3339Nano } from '../api/timestamp.ts';
 import { randomId } from '../daemon/ids.ts';
 import type { EventBus } from '../daemon/events.ts';
+import { directorySize } from '../daemon/directory-size.ts';
 
 /**
  * Where volume contents live: a directory under the data root in Node, memory
@@ -93,10 +94,11 @@ export class VolumeManager implements VolumesBackend {
     return {
       CreatedAt: record.created,
       Driver: 'local',
-      Labels: record.labels,
+      // dockerd answers null, not {}, for a volume without labels or options.
+      Labels: Object.keys(record.labels).length > 0 ? record.labels : null,
       Mountpoint: this.driver.mountpoint(record.name),
       Name: record.name,
-      Options: record.options,
+      Options: Object.keys(record.options).length > 0 ? record.options : null,
       Scope: 'local',
     };
   }
@@ -116,6 +118,25 @@ export class VolumeManager implements VolumesBackend {
       .filter((v) => dangling === null || (this.usedBy(v.name).length === 0) === dangling)
       .map((v) => this.toVolume(v));
     return { Volumes: volumes, Warnings: null };
+  }
+
+  /**
+   * The volumes `docker system df` reports, with UsageData (as dockerd's
+   * LocalVolumesSize: only volumes without driver options; RefCount is the
+   * number of containers using it, Size the bytes of its files).
+   */
+  usage(): Volume[] {
+    const out: Volume[] = [];
+    for (const record of this.volumes.values()) {
+      if (Object.keys(record.options).length > 0) continue;
+      let fs = this.mounted.get(record.name);
+      if (!fs) {
+        fs = this.driver.open(record.name);
+        this.mounted.set(record.name, fs);
+      }
+      out.push({ ...this.toVolume(record), UsageData: { RefCount: this.usedBy(record.name).length, Size: directorySize(fs.root()) } });
+    }
+    return out;
   }
 
   async inspect(name: string): Promise<Volume> {

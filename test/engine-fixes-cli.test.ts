@@ -1,0 +1,119 @@
+/**
+ * The real docker CLI against the engine, for behaviours where Drydock once
+ * differed from dockerd 20.10: `docker system df [-v]`, `docker ps -n/-l`,
+ * `docker top`'s TIME, `docker version`, `docker inspect` of nothing, the
+ * init layer, volumes populated from the image, health across restarts.
+ */
+import { strict as assert } from 'node:assert';
+import { after, before, test } from 'node:test';
+import { dockerSkip, startTestEngine } from './helpers/engine-harness.ts';
+import type { TestEngine } from './helpers/engine-harness.ts';
+
+let t: TestEngine;
+before(async () => {
+  if (!dockerSkip) t = await startTestEngine();
+});
+after(() => t?.close());
+
+/** Docker's units.HumanSizeWithPrecision (decimal; HumanSize is 4 significant digits). */
+function humanSize(bytes: number, precision = 4): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let size = bytes;
+  let i = 0;
+  while (size >= 1000 && i < units.length - 1) {
+    size /= 1000;
+    i++;
+  }
+  return `${Number(size.toPrecision(precision))}${units[i]}`;
+}
+
+async function ok(args: string[]): Promise<string> {
+  const r = await t.docker(args);
+  assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The rows of a docker table output, split on runs of 2+ spaces. */
+function rows(text: string): string[][] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.trim().split(/\s{2,}/));
+}
+
+test('docker system df and df -v: images with container counts, container sizes, volume usage, LayersSize', { skip: dockerSkip }, async () => {
+  await ok(['volume', 'create', 'fx-empty']);
+  await ok(['run', '--name', 'fx-writer', '-v', 'fx-data:/data', 'busybox', 'sh', '-c', 'echo hello > /data/x; echo abcdefgh > /y; ln -s 12345 /z']);
+  await ok(['create', '--name', 'fx-idle', 'busybox', 'true']);
+  try {
+    // Expected values from the image store itself: each layer of the listed images once.
+    const store = t.engine.images.store;
+    const layers = new Set(store.list().flatMap((i) => i.diffIds));
+    const layersSize = [...layers].reduce((n, d) => n + (store.layer(d)?.size ?? 0), 0);
+    assert.ok(layersSize > 0);
+    const busybox = store.resolve('busybox');
+    const imageCount = (await ok(['images', '-q'])).split('\n').filter(Boolean).length;
+
+    const df = await t.docker(['system', 'df']);
+    assert.equal(df.code, 0, df.stderr);
+    assert.equal(df.stderr, '');
+    const table = rows(df.stdout);
+    assert.deepEqual(table[0], ['TYPE', 'TOTAL', 'ACTIVE', 'SIZE', 'RECLAIMABLE']);
+    const images = table.find((r) => r[0] === 'Images')!;
+    assert.deepEqual(images.slice(0, 4), ['Images', String(imageCount), '1', humanSize(layersSize)]);
+    // Reclaimable: LayersSize minus what the images in use (busybox) hold alone, Size - SharedSize;
+    // drydock-test is busybox plus a layer, so all of busybox's layers are shared.
+    const busyboxLayers = busybox.diffIds.reduce((n, d) => n + (store.layer(d)?.size ?? 0), 0);
+    const reclaimable = layersSize - (busybox.size - busyboxLayers);
+    assert.equal(images[4], `${humanSize(reclaimable)} (${Math.floor((reclaimable * 100) / layersSize)}%)`);
+    // 9 bytes of /y, 5 of the symlink /z (its target's length), as overlay2's directory.Size.
+    assert.deepEqual(table.find((r) => r[0] === 'Containers'), ['Containers', '2', '0', '14B', '14B (100%)']);
+    assert.deepEqual(table.find((r) => r[0] === 'Local Volumes'), ['Local Volumes', '2', '1', '6B', '0B (0%)']);
+    assert.deepEqual(table.find((r) => r[0] === 'Build Cache'), ['Build Cache', '0', '0', '0B', '0B']);
+
+    const verbose = await t.docker(['system', 'df', '-v']);
+    assert.equal(verbose.code, 0, verbose.stderr);
+    assert.equal(verbose.stderr, '');
+    const v = rows(verbose.stdout);
+    const busyboxRow = v.find((r) => r[0] === 'busybox' && r[1] === 'latest')!;
+    assert.equal(busyboxRow[2], busybox.id.slice(7, 19));
+    assert.equal(busyboxRow[4], humanSize(busybox.size, 3));
+    assert.equal(busyboxRow[5], humanSize(busyboxLayers));
+    assert.equal(busyboxRow[7], '2');
+    const writer = v.find((r) => r.at(-1) === 'fx-writer')!;
+    assert.deepEqual([writer[3], writer[4]], ['1', '14B']);
+    const idle = v.find((r) => r.at(-1) === 'fx-idle')!;
+    assert.deepEqual([idle[3], idle[4], idle[6]], ['0', '0B', 'Created']);
+    assert.deepEqual(v.find((r) => r[0] === 'fx-empty'), ['fx-empty', '0', '0B']);
+    assert.deepEqual(v.find((r) => r[0] === 'fx-data'), ['fx-data', '1', '6B']);
+    assert.match(verbose.stdout, /\nBuild cache usage: 0B\n/);
+
+    // The API body: UsageData on volumes, SizeRw/SizeRootFs on containers (omitted when 0, as dockerd's omitempty).
+    const body = (await (await t.engine.fetch(new Request('http://drydock/v1.41/system/df'))).json()) as {
+      LayersSize: number;
+      Images: { Id: string; Containers: number; SharedSize: number }[];
+      Containers: { Names: string[]; SizeRw?: number; SizeRootFs?: number }[];
+      Volumes: { Name: string; Labels: unknown; Options: unknown; UsageData: { RefCount: number; Size: number } }[];
+    };
+    assert.equal(body.LayersSize, layersSize);
+    assert.equal(body.Images.find((i) => i.Id === busybox.id)?.Containers, 2);
+    const writerBody = body.Containers.find((c) => c.Names[0] === '/fx-writer')!;
+    assert.deepEqual([writerBody.SizeRw, writerBody.SizeRootFs], [14, 14 + busyboxLayers]);
+    const idleBody = body.Containers.find((c) => c.Names[0] === '/fx-idle')!;
+    assert.equal('SizeRw' in idleBody, false);
+    assert.equal(idleBody.SizeRootFs, busyboxLayers);
+    assert.deepEqual(body.Volumes.find((x) => x.Name === 'fx-empty'), {
+      ...body.Volumes.find((x) => x.Name === 'fx-empty'),
+      Labels: null,
+      Options: null,
+      UsageData: { RefCount: 0, Size: 0 },
+    });
+
+    // docker ps -s and docker inspect -s use the same sizes.
+    assert.equal(await ok(['ps', '-a', '-s', '--filter', 'name=fx-writer', '--format', '{{.Size}}']), `14B (virtual ${humanSize(14 + busyboxLayers, 3)})\n`);
+    assert.equal(await ok(['inspect', '-s', '-f', '{{.SizeRw}} {{.SizeRootFs}}', 'fx-idle']), `0 ${busyboxLayers}\n`);
+  } finally {
+    await t.docker(['rm', '-f', 'fx-writer', 'fx-idle']);
+    await t.docker(['volume', 'rm', 'fx-empty', 'fx-data']);
+  }
+});
