@@ -117,3 +117,17 @@ test('docker system df and df -v: images with container counts, container sizes,
     await t.docker(['volume', 'rm', 'fx-empty', 'fx-data']);
   }
 });
+
+test('docker ps -n 1 and ps -l include stopped containers (a limit implies --all, as dockerd)', { skip: dockerSkip }, async () => {
+  await ok(['run', '--name', 'fx-first', 'busybox', 'true']);
+  await ok(['run', '--name', 'fx-last', 'busybox', 'true']);
+  try {
+    assert.equal(await ok(['ps', '-n', '1', '--format', '{{.Names}}']), 'fx-last\n');
+    assert.equal(await ok(['ps', '-l', '--format', '{{.Names}} {{.State}}']), 'fx-last exited\n');
+    assert.equal(await ok(['ps', '-n', '2', '--format', '{{.Names}}']), 'fx-last\nfx-first\n');
+    // Without a limit, stopped containers stay hidden.
+    assert.equal(await ok(['ps', '--filter', 'name=fx-', '--format', '{{.Names}}']), '');
+  } finally {
+    await t.docker(['rm', '-f', 'fx-first', 'fx-last']);
+  }
+});

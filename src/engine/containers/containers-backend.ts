@@ -88,7 +88,9 @@ export class EngineContainersBackend implements ContainersBackend {
 
   async list(options: ContainerListOptions): Promise<ContainerSummary[]> {
     const f = options.filters;
-    let containers = this.manager.all().filter((c) => options.all || c.running || c.record.state.status === 'restarting');
+    // As dockerd: a limit (`docker ps -n N`, `-l`) lists stopped containers too.
+    const all = options.all || (options.limit !== undefined && options.limit > 0);
+    let containers = this.manager.all().filter((c) => all || c.running || c.record.state.status === 'restarting');
     if (f.size > 0) {
       const statusFilter = f.get('status');
       for (const s of statusFilter) {
