@@ -1,5 +1,4 @@
 import { Errno, fail } from '../../common/errno.ts';
-import { nowNs } from '../../common/time.ts';
 import type { Location } from '../../unionfs/vfs/mount-namespace.ts';
 import type { DirEntry, Stat } from '../../unionfs/vfs/types.ts';
 import { WHENCE } from '../abi/wasi.ts';
@@ -91,12 +90,6 @@ export class InodeDescription extends FileDescription {
     if (!this.writable) fail(Errno.EINVAL);
     if (this.location.mount.readOnly) fail(Errno.EROFS);
     this.inode.setAttr({ size });
-  }
-
-  touch(atimeNs: bigint | undefined, mtimeNs: bigint | undefined): void {
-    if (this.location.mount.readOnly) fail(Errno.EROFS);
-    const now = nowNs();
-    this.inode.setAttr({ atimeNs: atimeNs ?? now, mtimeNs: mtimeNs ?? now });
   }
 
   /**

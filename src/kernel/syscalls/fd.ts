@@ -1,10 +1,10 @@
 /** WASI fd_* calls. Layouts: see the matching functions in guest/imports.ts. */
 import { Errno, fail } from '../../common/errno.ts';
-import { nowNs } from '../../common/time.ts';
-import { FDFLAGS, FSTFLAGS, PREOPENTYPE_DIR, RIGHTS, SIZE } from '../abi/wasi.ts';
+import { FDFLAGS, PREOPENTYPE_DIR, RIGHTS, SIZE } from '../abi/wasi.ts';
 import { PAYLOAD_IO_MAX } from '../channel/channel.ts';
 import { InodeDescription } from '../fd/inode-file.ts';
 import { filetypeOf } from '../fd/description.ts';
+import { changeTimes, timesFrom } from './attrs.ts';
 import type { SyscallContext, SyscallEntry } from './context.ts';
 import { putFilestat } from './encode.ts';
 import { untilReady, write } from './io.ts';
@@ -15,18 +15,16 @@ function inodeDescription(ctx: SyscallContext, fd: number, rights: bigint): Inod
   return d;
 }
 
-/** fd_filestat_set_times / path_filestat_set_times: resolves the two times from the flags. */
-export function timesFrom(atim: bigint, mtim: bigint, fst: number): { atimeNs?: bigint; mtimeNs?: bigint } {
-  if ((fst & FSTFLAGS.ATIM && fst & FSTFLAGS.ATIM_NOW) || (fst & FSTFLAGS.MTIM && fst & FSTFLAGS.MTIM_NOW)) {
-    fail(Errno.EINVAL);
-  }
-  const now = nowNs();
-  const change: { atimeNs?: bigint; mtimeNs?: bigint } = {};
-  if (fst & FSTFLAGS.ATIM) change.atimeNs = atim;
-  if (fst & FSTFLAGS.ATIM_NOW) change.atimeNs = now;
-  if (fst & FSTFLAGS.MTIM) change.mtimeNs = mtim;
-  if (fst & FSTFLAGS.MTIM_NOW) change.mtimeNs = now;
-  return change;
+/**
+ * The description fd_read/fd_pread read from. A directory is EISDIR (as
+ * read(2) on Linux) before the rights check: a directory fd never has FD_READ
+ * (RIGHTS_DIRECTORY), which would otherwise be ENOTCAPABLE, and wasi-libc
+ * reports that as EBADF.
+ */
+function readable(ctx: SyscallContext, fd: number, rights: bigint) {
+  const entry = ctx.proc.fds.get(fd);
+  if (entry.description instanceof InodeDescription && entry.description.inode.kind === 'dir') fail(Errno.EISDIR);
+  return ctx.fd(fd, rights).description;
 }
 
 function readResult(ctx: SyscallContext, data: Uint8Array): number {
@@ -69,10 +67,11 @@ export const FD_SYSCALLS: Record<string, SyscallEntry> = {
   fd_read: {
     name: 'fd_read',
     support: 'full',
+    note: 'a directory fd is EISDIR, as Linux (node:wasi says ENOTCAPABLE, which wasi-libc turns into EBADF)',
     handler: (ctx) => {
       const fd = ctx.w.i32();
       const length = ctx.w.u32();
-      const d = ctx.fd(fd, RIGHTS.FD_READ).description;
+      const d = readable(ctx, fd, RIGHTS.FD_READ);
       const data = untilReady(ctx, d, () => d.read(length));
       if (data instanceof Promise) return data.then((bytes) => readResult(ctx, bytes));
       return readResult(ctx, data);
@@ -85,7 +84,7 @@ export const FD_SYSCALLS: Record<string, SyscallEntry> = {
       const fd = ctx.w.i32();
       const offset = ctx.w.number();
       const length = ctx.w.u32();
-      const d = ctx.fd(fd, RIGHTS.FD_READ | RIGHTS.FD_SEEK).description;
+      const d = readable(ctx, fd, RIGHTS.FD_READ | RIGHTS.FD_SEEK);
       return readResult(ctx, d.pread(offset, length));
     },
   },
@@ -233,14 +232,14 @@ export const FD_SYSCALLS: Record<string, SyscallEntry> = {
   fd_filestat_set_times: {
     name: 'fd_filestat_set_times',
     support: 'full',
+    note: 'futimens: the permission rules of path_filestat_set_times, checked against the file (not the open mode)',
     handler: (ctx) => {
       const fd = ctx.w.i32();
       const atim = ctx.w.u64();
       const mtim = ctx.w.u64();
       const fst = ctx.w.u32();
       const d = inodeDescription(ctx, fd, RIGHTS.FD_FILESTAT_SET_TIMES);
-      const change = timesFrom(atim, mtim, fst);
-      if (change.atimeNs !== undefined || change.mtimeNs !== undefined) d.inode.setAttr(change);
+      changeTimes(ctx.proc.creds, d.location, timesFrom(atim, mtim, fst));
       return 0;
     },
   },

@@ -4,7 +4,7 @@ import type { Location } from '../../unionfs/vfs/mount-namespace.ts';
 import type { FileKind } from '../../unionfs/vfs/types.ts';
 import { S_IFBLK, S_IFCHR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK } from '../abi/linux.ts';
 import { InodeDescription } from '../fd/inode-file.ts';
-import type { Process } from '../proc/process.ts';
+import { changeMode, changeOwner } from './attrs.ts';
 import type { SyscallContext, SyscallEntry } from './context.ts';
 import { putDrydockStat } from './encode.ts';
 
@@ -21,32 +21,6 @@ function fdLocation(ctx: SyscallContext, fd: number): Location {
   const d = ctx.proc.fds.get(fd).description;
   if (!(d instanceof InodeDescription)) fail(Errno.EINVAL);
   return d.location;
-}
-
-function chmod(proc: Process, loc: Location, mode: number): void {
-  if (loc.mount.readOnly || loc.inode.fs.readOnly) fail(Errno.EROFS);
-  const stat = loc.inode.stat();
-  if (proc.creds.uid !== 0 && stat.uid !== proc.creds.uid) fail(Errno.EPERM);
-  loc.inode.setAttr({ mode: mode & 0o7777 });
-}
-
-function chown(proc: Process, loc: Location, uid: number, gid: number): void {
-  if (loc.mount.readOnly || loc.inode.fs.readOnly) fail(Errno.EROFS);
-  const stat = loc.inode.stat();
-  const changesOwner = uid !== -1 && uid !== stat.uid;
-  const changesGroup = gid !== -1 && gid !== stat.gid;
-  if (proc.creds.uid !== 0) {
-    if (changesOwner) fail(Errno.EPERM);
-    if (changesGroup && (stat.uid !== proc.creds.uid || !(gid === proc.creds.gid || proc.creds.groups.includes(gid)))) {
-      fail(Errno.EPERM);
-    }
-  }
-  const change: { uid?: number; gid?: number; mode?: number } = {};
-  if (uid !== -1) change.uid = uid;
-  if (gid !== -1) change.gid = gid;
-  // Like Linux: chown by a non-root user (or of a non-directory) clears setuid/setgid.
-  if ((changesOwner || changesGroup) && stat.kind !== 'dir') change.mode = stat.mode & ~0o6000;
-  loc.inode.setAttr(change);
 }
 
 export const FILE_SYSCALLS: Record<string, SyscallEntry> = {
@@ -77,8 +51,8 @@ export const FILE_SYSCALLS: Record<string, SyscallEntry> = {
       const path = ctx.path();
       const mode = ctx.w.u32();
       const flags = ctx.w.i32();
-      if (flags & AT_SYMLINK_NOFOLLOW) fail(Errno.ENOTSUP);
-      chmod(ctx.proc, resolveAt(ctx, dirfd, path, 0), mode);
+      // With AT_SYMLINK_NOFOLLOW a symlink is EOPNOTSUPP (changeMode), anything else is changed (fchmodat2).
+      changeMode(ctx.proc.creds, resolveAt(ctx, dirfd, path, flags), mode);
       return 0;
     },
   },
@@ -88,7 +62,7 @@ export const FILE_SYSCALLS: Record<string, SyscallEntry> = {
     handler: (ctx) => {
       const fd = ctx.w.i32();
       const mode = ctx.w.u32();
-      chmod(ctx.proc, fdLocation(ctx, fd), mode);
+      changeMode(ctx.proc.creds, fdLocation(ctx, fd), mode);
       return 0;
     },
   },
@@ -101,7 +75,7 @@ export const FILE_SYSCALLS: Record<string, SyscallEntry> = {
       const uid = ctx.w.i32();
       const gid = ctx.w.i32();
       const flags = ctx.w.i32();
-      chown(ctx.proc, resolveAt(ctx, dirfd, path, flags), uid, gid);
+      changeOwner(ctx.proc.creds, resolveAt(ctx, dirfd, path, flags), uid, gid);
       return 0;
     },
   },
@@ -112,7 +86,7 @@ export const FILE_SYSCALLS: Record<string, SyscallEntry> = {
       const fd = ctx.w.i32();
       const uid = ctx.w.i32();
       const gid = ctx.w.i32();
-      chown(ctx.proc, fdLocation(ctx, fd), uid, gid);
+      changeOwner(ctx.proc.creds, fdLocation(ctx, fd), uid, gid);
       return 0;
     },
   },

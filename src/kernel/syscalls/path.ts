@@ -13,7 +13,7 @@ import { InodeDescription } from '../fd/inode-file.ts';
 import type { Process } from '../proc/process.ts';
 import type { SyscallContext, SyscallEntry } from './context.ts';
 import { putFilestat } from './encode.ts';
-import { timesFrom } from './fd.ts';
+import { changeTimes, timesFrom } from './attrs.ts';
 
 const READ_RIGHTS = RIGHTS.FD_READ | RIGHTS.FD_READDIR;
 const WRITE_RIGHTS = RIGHTS.FD_DATASYNC | RIGHTS.FD_WRITE | RIGHTS.FD_ALLOCATE | RIGHTS.FD_FILESTAT_SET_SIZE;
@@ -164,6 +164,7 @@ export const PATH_SYSCALLS: Record<string, SyscallEntry> = {
   path_filestat_set_times: {
     name: 'path_filestat_set_times',
     support: 'full',
+    note: "utimensat's rules: now needs owner, root or write permission (EACCES); explicit times need owner or root (EPERM)",
     handler: (ctx) => {
       const dirfd = ctx.w.i32();
       const flags = ctx.w.u32();
@@ -173,9 +174,7 @@ export const PATH_SYSCALLS: Record<string, SyscallEntry> = {
       const fst = ctx.w.u32();
       const dir = ctx.dirfd(dirfd, RIGHTS.PATH_FILESTAT_SET_TIMES);
       const loc = ctx.proc.mounts.resolve(dir, path, { follow: follows(flags), creds: ctx.proc.creds });
-      if (loc.mount.readOnly) fail(Errno.EROFS);
-      const change = timesFrom(atim, mtim, fst);
-      if (change.atimeNs !== undefined || change.mtimeNs !== undefined) loc.inode.setAttr(change);
+      changeTimes(ctx.proc.creds, loc, timesFrom(atim, mtim, fst));
       return 0;
     },
   },
