@@ -131,3 +131,25 @@ test('docker ps -n 1 and ps -l include stopped containers (a limit implies --all
     await t.docker(['rm', '-f', 'fx-first', 'fx-last']);
   }
 });
+
+test('docker top: TIME is the CPU time as ps -ef prints it ([DD-]HH:MM:SS), C the lifetime CPU percent', { skip: dockerSkip }, async () => {
+  await ok(['run', '-d', '--name', 'fx-sleeper', 'busybox', 'sleep', '100']);
+  await ok(['run', '-d', '--name', 'fx-spinner', 'drydock-test', 'wasi-spin']);
+  try {
+    const idle = rows(await ok(['top', 'fx-sleeper']));
+    assert.deepEqual(idle[0], ['UID', 'PID', 'PPID', 'C', 'STIME', 'TTY', 'TIME', 'CMD']);
+    assert.equal(idle.length, 2);
+    assert.deepEqual([idle[1]![3], idle[1]![5], idle[1]![6], idle[1]![7]], ['0', '?', '00:00:00', 'sleep 100']);
+    assert.match(idle[1]![4]!, /^\d\d:\d\d$/);
+    // A spinning process accrues CPU time: TIME passes a whole second and C becomes positive.
+    let spin = rows(await ok(['top', 'fx-spinner']))[1]!;
+    for (let i = 0; i < 200 && spin[6] === '00:00:00'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      spin = rows(await ok(['top', 'fx-spinner']))[1]!;
+    }
+    assert.match(spin[6]!, /^00:00:0[1-9]$/);
+    assert.ok(Number(spin[3]) > 0 && Number(spin[3]) <= 99, spin.join(' '));
+  } finally {
+    await t.docker(['rm', '-f', 'fx-sleeper', 'fx-spinner']);
+  }
+});

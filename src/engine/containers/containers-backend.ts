@@ -41,6 +41,7 @@ import type { Container } from './container.ts';
 import type { ContainerManager } from './manager.ts';
 import { inspect, summary } from './render.ts';
 import { resolveUser } from './rootfs.ts';
+import { psCpuPercent, psStartTime, psTime } from './top.ts';
 import type { ProcessStdio } from './stdio.ts';
 
 export interface ContainersBackendOptions {
@@ -312,17 +313,16 @@ export class EngineContainersBackend implements ContainersBackend {
     return {
       Titles: ['UID', 'PID', 'PPID', 'C', 'STIME', 'TTY', 'TIME', 'CMD'],
       Processes: processes.map((p) => {
-        const cpu = Math.floor(p.cpuMicros() / 1e6);
-        const time = `${String(Math.floor(cpu / 3600)).padStart(2, '0')}:${String(Math.floor(cpu / 60) % 60).padStart(2, '0')}:${String(cpu % 60).padStart(2, '0')}`;
-        const started = new Date(p.startedAt);
+        const cpu = p.cpuMicros();
+        const now = Date.now();
         return [
           p.creds.uid === 0 ? 'root' : String(p.creds.uid),
           String(p.pid),
           String(p.parent?.pid ?? 0),
-          '0',
-          `${String(started.getUTCHours()).padStart(2, '0')}:${String(started.getUTCMinutes()).padStart(2, '0')}`,
+          psCpuPercent(cpu, now - p.startedAt),
+          psStartTime(p.startedAt, now),
           container.record.config.Tty ? 'pts/0' : '?',
-          time,
+          psTime(cpu),
           p.args.join(' '),
         ];
       }),
