@@ -153,3 +153,17 @@ test('docker top: TIME is the CPU time as ps -ef prints it ([DD-]HH:MM:SS), C th
     await t.docker(['rm', '-f', 'fx-sleeper', 'fx-spinner']);
   }
 });
+
+test('docker version and docker info report the kernel and machine that uname shows inside containers', { skip: dockerSkip }, async () => {
+  const uname = (await ok(['run', '--rm', 'busybox', 'uname', '-rm'])).trim().split(' ');
+  assert.equal(uname.length, 2);
+  const [release, machine] = uname as [string, string];
+  assert.equal(await ok(['version', '--format', '{{.Server.KernelVersion}} {{.Server.Os}}/{{.Server.Arch}}']), `${release} linux/${machine}\n`);
+  assert.equal(await ok(['info', '--format', '{{.KernelVersion}} {{.Architecture}}']), `${release} ${machine}\n`);
+  const engine = await ok(['version', '--format', '{{range .Server.Components}}{{.Details.KernelVersion}} {{.Details.Arch}}{{end}}']);
+  assert.equal(engine, `${release} ${machine}\n`);
+  // As dockerd's types.Version, a false Experimental is left out of the body.
+  const body = (await (await t.engine.fetch(new Request('http://drydock/v1.41/version'))).json()) as Record<string, unknown>;
+  assert.equal('Experimental' in body, false);
+  assert.deepEqual(Object.keys(body), ['Platform', 'Components', 'Version', 'ApiVersion', 'MinAPIVersion', 'GitCommit', 'GoVersion', 'Os', 'Arch', 'KernelVersion', 'BuildTime']);
+});

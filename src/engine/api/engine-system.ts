@@ -4,6 +4,7 @@
  * when it exists (until then: zeros, no events).
  */
 import { nowNs } from '../../common/time.ts';
+import { UNAME } from '../../kernel/syscalls/identity.ts';
 import { NotImplementedError } from '../errors.ts';
 import type { EventMessage, EventsOptions } from '../types/events.ts';
 import type { AuthConfig, AuthResponse, DiskUsage, DiskUsageOptions, SystemInfo, SystemVersion } from '../types/system.ts';
@@ -33,8 +34,9 @@ export interface EngineSystemOptions {
   dataRoot?: string;
   /** The host runtime, shown as the server's "Go version" (e.g. "node v20.20.2"). */
   runtime?: string;
-  /** RFC3339 build time of this Drydock build, when known. */
+  /** Build time of this Drydock build, when known, as dockerd writes it: "2006-01-02T15:04:05.000000000+00:00". */
   buildTime?: string;
+  /** The short git commit of this Drydock build, when known. */
   gitCommit?: string;
   labels?: string[];
   experimental?: boolean;
@@ -44,8 +46,9 @@ export interface EngineSystemOptions {
   authenticate?: (config: AuthConfig) => Promise<AuthResponse>;
 }
 
-const ARCH = 'wasm32';
-const KERNEL = 'drydock';
+/** The machine and kernel release containers see in uname(2), so `docker version`/`info` agree with `uname -r` inside. */
+const ARCH = UNAME.machine;
+const KERNEL = UNAME.release;
 
 /** Resolves when `signal` aborts or at `until` (nanoseconds since the epoch), whichever is first. */
 function endOfStream(signal: AbortSignal, until: bigint | undefined): Promise<void> {
@@ -96,7 +99,8 @@ export class EngineSystemBackend implements SystemBackend {
       Os: 'linux',
       Arch: ARCH,
       KernelVersion: KERNEL,
-      Experimental: o.experimental ?? false,
+      // omitempty in dockerd's types.Version.
+      ...(o.experimental ? { Experimental: true } : {}),
       BuildTime: o.buildTime ?? '',
     };
   }

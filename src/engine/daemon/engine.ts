@@ -54,6 +54,9 @@ export interface EngineOptions {
   readonly dataRoot: string;
   /** The host runtime ("node v20.20.2", a browser name), shown as the server's Go version. */
   readonly runtime?: string;
+  /** This build's short git commit and build time ("2006-01-02T15:04:05.000000000+00:00"), shown by `docker version`. */
+  readonly gitCommit?: string;
+  readonly buildTime?: string;
   readonly name?: string;
 }
 
@@ -108,6 +111,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     memTotal: options.memTotal,
     dataRoot: options.dataRoot,
     ...(options.runtime ? { runtime: options.runtime } : {}),
+    ...(options.gitCommit ? { gitCommit: options.gitCommit } : {}),
+    ...(options.buildTime ? { buildTime: options.buildTime } : {}),
     ...(options.name ? { name: options.name } : {}),
     counts: async () => {
       const all = containers.all();
