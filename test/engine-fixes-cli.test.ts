@@ -167,3 +167,17 @@ test('docker version and docker info report the kernel and machine that uname sh
   assert.equal('Experimental' in body, false);
   assert.deepEqual(Object.keys(body), ['Platform', 'Components', 'Version', 'ApiVersion', 'MinAPIVersion', 'GitCommit', 'GoVersion', 'Os', 'Arch', 'KernelVersion', 'BuildTime']);
 });
+
+test('docker inspect of nothing: "No such object"; each --type answers with dockerd 20.10\'s message', { skip: dockerSkip }, async () => {
+  const r = await t.docker(['inspect', 'fx-nope']);
+  assert.deepEqual(r, { stdout: '[]\n', stderr: 'Error: No such object: fx-nope\n', code: 1 });
+  const typed = async (type: string): Promise<string> => (await t.docker(['inspect', '--type', type, 'fx-nope'])).stderr;
+  assert.equal(await typed('container'), 'Error response from daemon: No such container: fx-nope\n');
+  assert.equal(await typed('image'), 'Error response from daemon: no such image: fx-nope: No such image: fx-nope:latest\n');
+  assert.equal(await typed('volume'), 'Error response from daemon: get fx-nope: no such volume\n');
+  assert.equal(await typed('network'), 'Error response from daemon: network fx-nope not found\n');
+  const upper = await t.docker(['image', 'inspect', 'FX-NOPE']);
+  assert.deepEqual([upper.code, upper.stderr], [1, 'Error response from daemon: no such image: FX-NOPE: invalid reference format: repository name must be lowercase\n']);
+  // Other image endpoints keep the store's message.
+  assert.equal((await t.docker(['history', 'fx-nope'])).stderr, 'Error response from daemon: No such image: fx-nope:latest\n');
+});

@@ -3,7 +3,7 @@
  * /distribution): each handler parses the request, makes one backend call,
  * and describes the response.
  */
-import { InvalidParameterError } from '../../errors.ts';
+import { EngineError, InvalidParameterError } from '../../errors.ts';
 import type { RequestContext } from '../context.ts';
 import { progressStream } from '../json-stream.ts';
 import { containerConfigBody } from '../request-bodies.ts';
@@ -46,7 +46,17 @@ export function imageRoutes(backend: () => ImagesBackend): Route[] {
     route('GET', '/images/get', (ctx) => save(ctx, ctx.strs('names'))),
     route('GET', '/images/{name:.*}/get', (ctx) => save(ctx, [ctx.param('name')])),
     route('GET', '/images/{name:.*}/history', async (ctx) => jsonResult(200, await backend().history(ctx.param('name')))),
-    route('GET', '/images/{name:.*}/json', async (ctx) => jsonResult(200, await backend().inspect(ctx.param('name')))),
+    route('GET', '/images/{name:.*}/json', async (ctx) => {
+      const name = ctx.param('name');
+      try {
+        return jsonResult(200, await backend().inspect(name));
+      } catch (error) {
+        // dockerd 20.10's LookupImage wraps the store's error, keeping its kind (404, 400):
+        // "no such image: x: No such image: x:latest".
+        if (error instanceof EngineError) error.message = `no such image: ${name}: ${error.message}`;
+        throw error;
+      }
+    }),
     route('POST', '/images/load', async (ctx) => {
       const quiet = ctx.boolOr('quiet', true);
       const tar = ctx.bodyStream();
