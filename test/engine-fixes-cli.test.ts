@@ -5,8 +5,15 @@
  * init layer, volumes populated from the image, health across restarts.
  */
 import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { dockerSkip, startTestEngine } from './helpers/engine-harness.ts';
+import { promisify } from 'node:util';
+import { readTar } from '../src/unionfs/tar/reader.ts';
+import { writeTar } from '../src/unionfs/tar/writer.ts';
+import { DOCKER, dockerSkip, startTestEngine } from './helpers/engine-harness.ts';
 import type { TestEngine } from './helpers/engine-harness.ts';
 
 let t: TestEngine;
@@ -180,4 +187,64 @@ test('docker inspect of nothing: "No such object"; each --type answers with dock
   assert.deepEqual([upper.code, upper.stderr], [1, 'Error response from daemon: no such image: FX-NOPE: invalid reference format: repository name must be lowercase\n']);
   // Other image endpoints keep the store's message.
   assert.equal((await t.docker(['history', 'fx-nope'])).stderr, 'Error response from daemon: No such image: fx-nope:latest\n');
+});
+
+/** `archive` cut where Go's reader still ends cleanly: right after the last entry's data, without padding or end blocks. */
+function withoutEnd(entries: Parameters<typeof writeTar>[0] & unknown[]): Uint8Array {
+  const tar = writeTar(entries);
+  const last = entries.at(-1)!;
+  const size = last.type === 'file' ? (last.data?.length ?? 0) : 0;
+  return tar.subarray(0, tar.length - 1024 - ((512 - (size % 512)) % 512));
+}
+
+test('archives without the end-of-archive blocks are taken as Go\'s reader takes them: docker cp -, docker load; cut elsewhere, refused', { skip: dockerSkip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fx-tar-'));
+  const env = { ...process.env, DOCKER_HOST: `unix://${t.socket}`, DOCKER_CONFIG: dir };
+  const sh = async (script: string): Promise<{ stdout: string; stderr: string; code: number }> => {
+    try {
+      const { stdout, stderr } = await promisify(execFile)('sh', ['-c', script], { env, encoding: 'utf8' });
+      return { stdout, stderr, code: 0 };
+    } catch (error) {
+      const e = error as { stdout: string; stderr: string; code: number };
+      return { stdout: e.stdout, stderr: e.stderr, code: e.code };
+    }
+  };
+  try {
+    await ok(['create', '--name', 'fx-cp', 'busybox', 'cat', '/fx-a', '/fx-b']);
+    const cut = withoutEnd([
+      { path: 'fx-a', type: 'file', mode: 0o644, data: new TextEncoder().encode('first\n') },
+      { path: 'fx-b', type: 'file', mode: 0o644, data: new TextEncoder().encode('second\n') },
+    ]);
+    assert.equal(cut.length % 512, 7);
+    writeFileSync(join(dir, 'cut.tar'), cut);
+    const cp = await sh(`${DOCKER} cp - fx-cp:/ < ${dir}/cut.tar`);
+    assert.equal(cp.code, 0, cp.stderr);
+    assert.equal(await ok(['start', '-a', 'fx-cp']), 'first\nsecond\n');
+    // One byte less: the last file's data is cut short; the copy is refused and that file is not written.
+    writeFileSync(join(dir, 'short.tar'), cut.subarray(0, cut.length - 1));
+    await ok(['rm', 'fx-cp']);
+    await ok(['create', '--name', 'fx-cp', 'busybox', 'cat', '/fx-b']);
+    const short = await sh(`${DOCKER} cp - fx-cp:/ < ${dir}/short.tar`);
+    assert.notEqual(short.code, 0);
+    assert.equal(short.stderr, 'Error response from daemon: tar entry "fx-b" at offset 1024: truncated archive: its data is cut short (6 of 7 bytes present)\n');
+    const started = await t.docker(['start', '-a', 'fx-cp']);
+    assert.match(started.stderr, /can't open '\/fx-b'/);
+
+    // docker load of a saved image rewritten to stop after manifest.json's data.
+    await ok(['tag', 'busybox', 'fx-load:1']);
+    await ok(['save', '-o', join(dir, 'saved.tar'), 'fx-load:1']);
+    await ok(['rmi', 'fx-load:1']);
+    const entries = readTar(new Uint8Array(readFileSync(join(dir, 'saved.tar'))));
+    const manifest = entries.find((e) => e.path === 'manifest.json')!;
+    const rest = entries.filter((e) => e !== manifest);
+    writeFileSync(join(dir, 'load.tar'), withoutEnd([...rest, manifest].map((e) => ({ path: e.path, type: e.type, mode: e.mode, linkTarget: e.linkTarget, ...(e.type === 'file' ? { data: e.data } : {}) }))));
+    const load = await t.docker(['load', '-i', join(dir, 'load.tar')]);
+    assert.equal(load.code, 0, load.stderr);
+    assert.equal(load.stdout, 'Loaded image: fx-load:1\n');
+    assert.equal(await ok(['image', 'inspect', '-f', '{{.Id}}', 'fx-load:1']), `${t.engine.images.store.resolve('busybox').id}\n`);
+  } finally {
+    await t.docker(['rm', '-f', 'fx-cp']);
+    await t.docker(['rmi', 'fx-load:1']);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

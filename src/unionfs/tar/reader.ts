@@ -16,8 +16,9 @@
  * otherwise ignored, GNU long names (L) and long link names (K) are
  * honoured, a '\0'-typed entry whose name ends in "/" is a directory, data
  * of header-only types (links, directories, devices, FIFOs) is not read, and
- * an archive that ends cleanly between entries without the two zero blocks is
- * accepted.
+ * an archive that ends cleanly without the two zero blocks — between entries,
+ * or right after an entry's data before its padding (what `docker build -f-
+ * DIR` sends) — is accepted; any other cut is a truncated archive.
  */
 import { fromUtf8 } from '../../common/bytes.ts';
 import { ByteQueue } from './byte-queue.ts';
@@ -50,7 +51,8 @@ type State =
   | { kind: 'header' }
   | { kind: 'meta'; type: string; size: number; offset: number }
   | { kind: 'data'; header: PendingEntry }
-  | { kind: 'pad'; left: number; entry: string | null; offset: number }
+  /** `left` of `full` padding bytes still to skip; `entry` null after an extended header's data. */
+  | { kind: 'pad'; left: number; full: number; entry: string | null; offset: number }
   | { kind: 'zero' }
   | { kind: 'end' };
 
@@ -112,13 +114,14 @@ export class TarParser {
         if (this.queue.available < state.header.size) return out;
         const data = this.take(state.header.size);
         out.push({ ...state.header, data });
-        this.state = { kind: 'pad', left: pad(state.header.size), entry: state.header.path, offset: state.header.offset };
+        const padding = pad(state.header.size);
+        this.state = { kind: 'pad', left: padding, full: padding, entry: state.header.path, offset: state.header.offset };
         continue;
       }
       if (state.kind === 'meta') {
         if (this.queue.available < state.size) return out;
         this.readMeta(state.type, this.take(state.size), state.offset);
-        this.state = { kind: 'pad', left: pad(state.size), entry: null, offset: state.offset };
+        this.state = { kind: 'pad', left: pad(state.size), full: pad(state.size), entry: null, offset: state.offset };
         continue;
       }
       if (this.queue.available < BLOCK_SIZE) return out;
@@ -149,6 +152,8 @@ export class TarParser {
     const state = this.state;
     if (state.kind === 'end' || state.kind === 'zero') return;
     if (state.kind === 'header' && this.queue.available === 0 && this.pendingOffset === null) return;
+    // Go's reader also takes an end right after an entry's data, before any of its padding, as the end.
+    if (state.kind === 'pad' && state.entry !== null && state.left === state.full && this.queue.available === 0 && this.pendingOffset === null) return;
     let entry: string | null = null;
     let offset = this.position;
     if (state.kind === 'data') {

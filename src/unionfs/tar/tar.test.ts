@@ -243,7 +243,8 @@ test('truncated archives are refused wherever they are cut, except between entri
     { path: 'p'.repeat(200), type: 'file', mode: 0o644, data: utf8('two') },
   ]);
   // Blocks: [0] header one, [1,2] data one, [3] pax header, [4] pax body, [5] header two, [6] data two, [7,8] end.
-  const between = new Set([0, 3 * BLOCK_SIZE, 7 * BLOCK_SIZE, 8 * BLOCK_SIZE, 9 * BLOCK_SIZE]);
+  // Go's reader also ends cleanly right after an entry's data, before its padding.
+  const between = new Set([0, BLOCK_SIZE + 700, 3 * BLOCK_SIZE, 6 * BLOCK_SIZE + 3, 7 * BLOCK_SIZE, 8 * BLOCK_SIZE, 9 * BLOCK_SIZE]);
   for (let cut = 0; cut <= tar.length; cut += 37) {
     const piece = tar.subarray(0, cut);
     // After the first zero block of the end marker, a cut is harmless.
@@ -256,6 +257,13 @@ test('truncated archives are refused wherever they are cut, except between entri
     if (cut > 6 * BLOCK_SIZE && cut < 7 * BLOCK_SIZE) assert.equal(error.entry, 'p'.repeat(200));
   }
   for (const cut of between) readTar(tar.subarray(0, cut));
+  assert.deepEqual(
+    readTar(tar.subarray(0, 6 * BLOCK_SIZE + 3)).map((e) => [e.path, fromUtf8(e.data).length]),
+    [['one', 700], ['p'.repeat(200), 3]],
+  );
+  // Part of the padding present: truncated, naming the entry.
+  expectTarError(() => readTar(tar.subarray(0, BLOCK_SIZE + 701)), /padding after the data is cut short/, 'one');
+  expectTarError(() => readTar(tar.subarray(0, BLOCK_SIZE + 699)), /its data is cut short/, 'one');
   // Cut after the PAX header: the entry the header was for is named.
   expectTarError(() => readTar(tar.subarray(0, 5 * BLOCK_SIZE)), /ends after an extended header/, 'p'.repeat(200));
   // A truncated gzip stream is refused too.
