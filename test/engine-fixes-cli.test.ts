@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { readTar } from '../src/unionfs/tar/reader.ts';
+import type { TarWriteEntry } from '../src/unionfs/tar/entry.ts';
 import { writeTar } from '../src/unionfs/tar/writer.ts';
 import { DOCKER, dockerSkip, startTestEngine } from './helpers/engine-harness.ts';
 import type { TestEngine } from './helpers/engine-harness.ts';
@@ -190,7 +191,7 @@ test('docker inspect of nothing: "No such object"; each --type answers with dock
 });
 
 /** `archive` cut where Go's reader still ends cleanly: right after the last entry's data, without padding or end blocks. */
-function withoutEnd(entries: Parameters<typeof writeTar>[0] & unknown[]): Uint8Array {
+function withoutEnd(entries: TarWriteEntry[]): Uint8Array {
   const tar = writeTar(entries);
   const last = entries.at(-1)!;
   const size = last.type === 'file' ? (last.data?.length ?? 0) : 0;
