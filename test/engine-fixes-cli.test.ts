@@ -249,3 +249,41 @@ test('archives without the end-of-archive blocks are taken as Go\'s reader takes
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the init layer as dockerd\'s: /dev/console, /proc, /sys and the /etc files under the mounts, dated at create; /proc and /sys read-only dirs inside', { skip: dockerSkip }, async () => {
+  const id = (await ok(['create', '--name', 'fx-init', 'busybox', 'true'])).trim();
+  const dir = mkdtempSync(join(tmpdir(), 'fx-init-'));
+  try {
+    const created = Date.parse((await ok(['inspect', '-f', '{{.Created}}', id])).trim());
+    await ok(['export', '-o', join(dir, 'export.tar'), 'fx-init']);
+    const entries = new Map(readTar(new Uint8Array(readFileSync(join(dir, 'export.tar')))).map((e) => [e.path.replace(/\/$/, ''), e]));
+    const expected: [string, string, number][] = [
+      ['.dockerenv', 'file', 0o755],
+      ['dev', 'dir', 0o755],
+      ['dev/console', 'file', 0o755],
+      ['dev/pts', 'dir', 0o755],
+      ['dev/shm', 'dir', 0o755],
+      ['etc/hostname', 'file', 0o755],
+      ['etc/hosts', 'file', 0o755],
+      ['etc/resolv.conf', 'file', 0o755],
+      ['etc/mtab', 'symlink', 0o777],
+      ['proc', 'dir', 0o755],
+      ['sys', 'dir', 0o755],
+    ];
+    for (const [path, type, mode] of expected) {
+      const entry = entries.get(path);
+      assert.ok(entry, `${path} is missing from the export`);
+      assert.deepEqual([entry.type, entry.mode, entry.size], [type, mode, 0], path);
+      // Made when the container was created (tar keeps whole seconds).
+      assert.equal(Number(entry.mtimeNs / 1_000_000_000n), Math.floor(created / 1000), path);
+    }
+    assert.equal(entries.get('etc/mtab')!.linkTarget, '/proc/mounts');
+    // Inside, /dev is a tmpfs (no console without -t) and /proc, /sys are dr-xr-xr-x.
+    const ls = await t.docker(['run', '--rm', 'busybox', 'sh', '-c', 'ls -ld /proc /sys | cut -c1-10; ls /dev/console']);
+    assert.equal(ls.stdout, 'dr-xr-xr-x\ndr-xr-xr-x\n');
+    assert.equal(ls.stderr, 'ls: /dev/console: No such file or directory\n');
+  } finally {
+    await t.docker(['rm', '-f', 'fx-init']);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -11,7 +11,7 @@ import type { FileSystem } from '../../unionfs/vfs/types.ts';
 import { ConflictError, InvalidParameterError, NotFoundError, NotModifiedError } from '../errors.ts';
 import type { ContainerCreateOptions, ContainerCreateResponse, ContainerWaitResponse, MountPoint, WaitCondition } from '../types/container.ts';
 import type { EndpointSettings } from '../types/network.ts';
-import { formatRfc3339Nano } from '../api/timestamp.ts';
+import { formatRfc3339Nano, nsFromMs } from '../api/timestamp.ts';
 import type { EventBus } from '../daemon/events.ts';
 import { randomId, randomName, shortId } from '../daemon/ids.ts';
 import type { VolumeManager } from '../volumes/volumes.ts';
@@ -248,7 +248,7 @@ export class ContainerManager {
     const saved = await this.store.loadUpper(container.record.snapshotKey);
     const upper = saved ? restoreUpper(saved, sizeLimit ? { sizeLimit } : {}) : new MemFs({ type: 'overlay-upper', ...(sizeLimit ? { sizeLimit } : {}) });
     container.upper = upper;
-    container.overlay = new OverlayFs({ lowers: [initLayer(), ...[...layers].reverse()], upper });
+    container.overlay = new OverlayFs({ lowers: [initLayer(nsFromMs(Date.parse(container.record.created))), ...[...layers].reverse()], upper });
     return container.overlay;
   }
 
