@@ -104,3 +104,15 @@ test('clocks and nanosleep', () => compare('wasi-clock', []));
 test('a program writing many lines', () => compare('wasi-gen', ['2000']));
 test('files: create, write, seek, truncate, append, rename, links, symlinks, errors', () =>
   compare('wasi-files', ['$DIR'], { dir: true }));
+
+test('read from a directory fd: EISDIR as on Linux, where node:wasi says ENOTCAPABLE (reported as EBADF) — a deliberate difference', async () => {
+  await withDir(async (a) =>
+    withDir(async (b) => {
+      const reference = onNodeWasi('wasi-dirfd', ['/sandbox'], {}, a);
+      const ours = await onDrydock('wasi-dirfd', ['/sandbox'], {}, b);
+      assert.equal(reference.code, 0, reference.stderr);
+      assert.match(reference.stdout, /^read -> -1 (EBADF|ENOTCAPABLE)\npread -> -1 (EBADF|ENOTCAPABLE)\n$/);
+      assert.deepEqual(ours, { ...reference, stdout: 'read -> -1 EISDIR\npread -> -1 EISDIR\n' });
+    }),
+  );
+});

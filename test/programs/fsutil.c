@@ -8,6 +8,17 @@
  *   fsutil write PATH TEXT      open(O_WRONLY|O_CREAT|O_TRUNC) and write TEXT
  *   fsutil append PATH TEXT
  *   fsutil mkdir PATH / rm PATH / chmod MODE PATH / mkfifo PATH
+ *   fsutil lchmod MODE PATH     fchmodat(AT_SYMLINK_NOFOLLOW)
+ *   fsutil chown UID GID PATH / lchown UID GID PATH   (-1 leaves an id)
+ *   fsutil touch now|SECS PATH / ltouch now|SECS PATH  utimensat (ltouch: AT_SYMLINK_NOFOLLOW)
+ *   fsutil futimens now|SECS PATH   open(O_RDONLY) then futimens
+ *   fsutil read-dir PATH        open the directory, read(2) from it
+ *   fsutil swap PATH TARGET     open PATH, replace it by a symlink to TARGET, then
+ *                               fchmod/fchown/futimens/ftruncate/write/fstat the old fd;
+ *                               prints "op: ok" or "op: strerror" per call
+ *   fsutil swapdir DIR TARGET   open DIR, rename it to DIR.old, put a symlink to TARGET at DIR,
+ *                               then create/mkdir/open-for-write "escaped" through the old dir fd
+ *   fsutil cloexec PATH         open(PATH, O_RDONLY|O_CLOEXEC), print fcntl(F_GETFD)
  * Errors: "fsutil: PATH: strerror" on stderr, exit 1.
  */
 #include <dirent.h>
@@ -117,6 +128,74 @@ int main(int argc, char **argv) {
       errno = err;
       return fail(argv[3]);
     }
+    return 0;
+  }
+  if (!strcmp(cmd, "lchmod") && argc > 3) {
+    int err = __drydock_fchmodat(DRYDOCK_AT_FDCWD, argv[3], (unsigned)strtoul(argv[2], 0, 8), DRYDOCK_AT_SYMLINK_NOFOLLOW);
+    if (err) {
+      errno = err;
+      return fail(argv[3]);
+    }
+    return 0;
+  }
+  if ((!strcmp(cmd, "chown") || !strcmp(cmd, "lchown")) && argc > 4) {
+    int rc = fchownat(AT_FDCWD, argv[4], (uid_t)atoi(argv[2]), (gid_t)atoi(argv[3]), !strcmp(cmd, "lchown") ? AT_SYMLINK_NOFOLLOW : 0);
+    return rc ? fail(argv[4]) : 0;
+  }
+  if ((!strcmp(cmd, "touch") || !strcmp(cmd, "ltouch") || !strcmp(cmd, "futimens")) && argc > 3) {
+    struct timespec times[2];
+    const struct timespec *tp = 0;
+    if (strcmp(argv[2], "now")) {
+      times[0].tv_sec = times[1].tv_sec = atoll(argv[2]);
+      times[0].tv_nsec = times[1].tv_nsec = 0;
+      tp = times;
+    }
+    if (!strcmp(cmd, "futimens")) {
+      int fd = open(argv[3], O_RDONLY);
+      if (fd < 0) return fail(argv[3]);
+      return futimens(fd, tp) ? fail(argv[3]) : 0;
+    }
+    return utimensat(AT_FDCWD, argv[3], tp, !strcmp(cmd, "ltouch") ? AT_SYMLINK_NOFOLLOW : 0) ? fail(argv[3]) : 0;
+  }
+  if (!strcmp(cmd, "read-dir")) {
+    int fd = open(argv[2], O_RDONLY | O_DIRECTORY);
+    if (fd < 0) return fail(argv[2]);
+    char buf[64];
+    return read(fd, buf, sizeof buf) < 0 ? fail(argv[2]) : 0;
+  }
+  if (!strcmp(cmd, "swap") && argc > 3) {
+    int fd = open(argv[2], O_RDWR);
+    if (fd < 0) return fail(argv[2]);
+    if (unlink(argv[2]) || symlink(argv[3], argv[2])) return fail(argv[2]);
+    struct stat st;
+    const struct timespec times[2] = {{1, 0}, {1, 0}};
+#define REPORT(name, call) printf("%s: %s\n", name, (call) == 0 ? "ok" : strerror(errno))
+    REPORT("fchmod", fchmod(fd, 0777));
+    REPORT("fchown", fchown(fd, 4321, 4321));
+    REPORT("futimens", futimens(fd, times));
+    REPORT("ftruncate", ftruncate(fd, 0));
+    REPORT("write", write(fd, "x", 1) == 1 ? 0 : -1);
+    REPORT("fstat", fstat(fd, &st));
+    return 0;
+  }
+  if (!strcmp(cmd, "swapdir") && argc > 3) {
+    int dfd = open(argv[2], O_RDONLY | O_DIRECTORY);
+    if (dfd < 0) return fail(argv[2]);
+    char old[4096];
+    snprintf(old, sizeof old, "%s.old", argv[2]);
+    if (rename(argv[2], old) || symlink(argv[3], argv[2])) return fail(argv[2]);
+    int fd = openat(dfd, "escaped", O_WRONLY | O_CREAT | O_EXCL, 0644);
+    printf("create: %s\n", fd >= 0 ? "ok" : strerror(errno));
+    printf("mkdir: %s\n", mkdirat(dfd, "escaped-dir", 0755) == 0 ? "ok" : strerror(errno));
+    printf("open existing: %s\n", openat(dfd, "existing", O_WRONLY | O_TRUNC) >= 0 ? "ok" : strerror(errno));
+    return 0;
+  }
+  if (!strcmp(cmd, "cloexec")) {
+    int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fail(argv[2]);
+    int flags = fcntl(fd, F_GETFD);
+    if (flags < 0) return fail(argv[2]);
+    printf("FD_CLOEXEC=%d\n", (flags & FD_CLOEXEC) ? 1 : 0);
     return 0;
   }
   fprintf(stderr, "fsutil: unknown command %s\n", cmd);

@@ -90,7 +90,7 @@ export function timesFrom(atim: bigint, mtim: bigint, fst: number): TimesRequest
   return {
     ...(atimeNs !== undefined ? { atimeNs } : {}),
     ...(mtimeNs !== undefined ? { mtimeNs } : {}),
-    // wasi-libc sends both *_NOW flags for times == NULL and for {UTIME_NOW, UTIME_NOW}; any other
+    // libdrydock (utimens.c) sends both *_NOW flags for times == NULL and for {UTIME_NOW, UTIME_NOW}; any other
     // combination (an explicit time, or one time "now" and the other omitted) is an explicit update.
     explicit: (fst & (FSTFLAGS.ATIM | FSTFLAGS.MTIM | FSTFLAGS.ATIM_NOW | FSTFLAGS.MTIM_NOW)) !== (FSTFLAGS.ATIM_NOW | FSTFLAGS.MTIM_NOW),
   };
