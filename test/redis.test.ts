@@ -352,6 +352,9 @@ describe('Debian redis-cli against redis-server through a published port', () =>
     const err = async (...args: string[]) => r('--no-raw', ...args);
     assert.equal(await err('foo', 'bar', 'baz'), "(error) ERR unknown command 'foo', with args beginning with: 'bar' 'baz' \n");
     assert.equal(await err('nosuchcmd'), "(error) ERR unknown command 'nosuchcmd', with args beginning with: \n");
+    // as Debian's redis-server 7.0.15: an unknown command is quoted as typed, a known one by its lowercase name
+    assert.equal(await err('FooBar', 'X'), "(error) ERR unknown command 'FooBar', with args beginning with: 'X' \n");
+    assert.equal(await err('GeT', 'a', 'b'), "(error) ERR wrong number of arguments for 'get' command\n");
     assert.equal(await err('GET'), "(error) ERR wrong number of arguments for 'get' command\n");
     assert.equal(await err('get', 'a', 'b'), "(error) ERR wrong number of arguments for 'get' command\n");
     assert.equal(await err('lpush', 'str', 'x'), '(error) WRONGTYPE Operation against a key holding the wrong kind of value\n');
@@ -368,6 +371,12 @@ describe('Debian redis-cli against redis-server through a published port', () =>
     assert.equal(await err('lrange', 'list', 'a', '1'), '(error) ERR value is not an integer or out of range\n');
     assert.equal(await err('select', '99'), '(error) ERR DB index is out of range\n');
     assert.equal(await err('client', 'nosuch'), "(error) ERR unknown subcommand 'nosuch'. Try CLIENT HELP.\n");
+    assert.equal(await err('pubsub', 'NoSuch'), "(error) ERR unknown subcommand 'NoSuch'. Try PUBSUB HELP.\n");
+    assert.equal(await err('pubsub', 'numpat', 'x'), "(error) ERR wrong number of arguments for 'pubsub|numpat' command\n");
+    assert.equal(await err('pubsub', 'channels', 'a', 'b'), "(error) ERR wrong number of arguments for 'pubsub|channels' command\n");
+    // the key is looked up before the index is parsed: a missing list is nil whatever the index
+    assert.equal(await err('lindex', 'nolist', 'abc'), '(nil)\n');
+    assert.equal(await err('lindex', 'list', 'abc'), '(error) ERR value is not an integer or out of range\n');
     // raw output (no terminal): the error text and an empty line, exit status 0
     const raw = await realCli(['incr', 'str']);
     assert.equal(raw.stdout, 'ERR value is not an integer or out of range\n\n');
@@ -615,6 +624,52 @@ describe('the protocol from node:net', () => {
     assert.equal(await quit.untilClosed(), '+OK\r\n');
   });
 
+  test('an announced bulk length reserves nothing: the query buffer grows with the bytes that arrive', async () => {
+    // over proto-max-bulk-len (512 MiB): a protocol error, then the connection closes
+    const over = await Conn.open();
+    over.write('*1\r\n$2000000000\r\nabc');
+    assert.equal(await over.untilClosed(), '-ERR Protocol error: invalid bulk length\r\n');
+    // at the limit, from 8 clients at once (4 GiB announced, more than a wasm32 memory can hold)
+    const hogs = await Promise.all(Array.from({ length: 8 }, () => Conn.open()));
+    for (const [i, hog] of hogs.entries()) {
+      hog.write(command('CLIENT', 'SETNAME', `hog${i}`) + '*2\r\n$3\r\nSET\r\n$536870912\r\n' + 'x'.repeat(1000));
+      assert.equal(await hog.expect('+OK\r\n'), '+OK\r\n');
+    }
+    const observer = await Conn.open();
+    const hogLines = async (): Promise<string[]> => {
+      observer.write(command('CLIENT', 'LIST'));
+      const header = await observer.line();
+      const list = (await observer.read(Number(header.slice(1, -2)) + 2)).toString('latin1');
+      return list.split('\n').filter((line) => / name=hog\d /.test(line));
+    };
+    // once each hog's 1000 bytes sit in its query buffer, waiting for the rest of the argument...
+    let lines: string[] = [];
+    await until('the hogs\' bytes in their query buffers', async () => {
+      lines = await hogLines();
+      return lines.length === 8 && lines.every((line) => / qbuf=1000 /.test(line));
+    });
+    // ...the buffer holds about what arrived (at most one read's reserve), not the 512 MiB announced
+    for (const line of lines) {
+      const totMem = Number(/ tot-mem=(\d+) /.exec(line)?.[1]);
+      assert.ok(totMem > 0 && totMem < 4 * 1024 * 1024, line);
+    }
+    for (const hog of hogs) hog.close();
+    observer.write('PING\r\n');
+    assert.equal(await observer.expect('+PONG\r\n'), '+PONG\r\n');
+    await until('the hogs gone', async () => (await hogLines()).length === 0);
+    const other = await Conn.open();
+    other.write('PING\r\n');
+    assert.equal(await other.expect('+PONG\r\n'), '+PONG\r\n');
+    // a big argument that does arrive is whole
+    const value = Buffer.alloc(5 * 1024 * 1024, 'abcdefgh');
+    other.write(command('SET', 'big', value) + command('STRLEN', 'big') + command('GETRANGE', 'big', '5242872', '-1'));
+    assert.equal(await other.expect('+OK\r\n:5242880\r\n$8\r\nabcdefgh\r\n'), '+OK\r\n:5242880\r\n$8\r\nabcdefgh\r\n');
+    other.write(command('DEL', 'big'));
+    assert.equal(await other.expect(':1\r\n'), ':1\r\n');
+    other.close();
+    observer.close();
+  });
+
   test('60 concurrent clients, each with its own requests', async () => {
     const clients = await Promise.all(Array.from({ length: 60 }, () => Conn.open()));
     clients[0]!.write(command('DEL', 'shared'));
@@ -684,6 +739,31 @@ describe('our redis-cli (in another container, by name)', () => {
     assert.equal(unknown.exit.exitCode, 1);
     const local = await run(kernel, CLI, ['ping'], { net: cliNs });
     assert.equal(local.stderr, 'Could not connect to Redis at 127.0.0.1:6379: Connection refused\n');
+  });
+
+  test('--scan and --pipe', async () => {
+    await ourCli(['del', 'scan:a', 'scan:b', 'other:c']);
+    await ourCli(['mset', 'scan:a', '1', 'scan:b', '2', 'other:c', '3']);
+    const scanned = await ourCli(['--scan', '--pattern', 'scan:*', '--count', '2']);
+    assert.deepEqual(scanned.stdout.split('\n').filter(Boolean).sort(), ['scan:a', 'scan:b']);
+    const piped = await ourCli(['--pipe'], 'SET pipe:1 a\r\n*3\r\n$3\r\nSET\r\n$6\r\npipe:2\r\n$1\r\nb\r\nNOPE\r\nINCR pipe:n\r\n');
+    assert.equal(piped.stdout, 'All data transferred. Waiting for the last reply...\nLast reply received from server.\nerrors: 1, replies: 4\n');
+    assert.equal(piped.stderr, "ERR unknown command 'NOPE', with args beginning with: \n");
+    assert.equal(piped.exit.exitCode, 1);
+    assert.equal((await ourCli(['mget', 'pipe:1', 'pipe:2'])).stdout, 'a\nb\n');
+    // formatted output quotes keys, as the real one's sdscatrepr
+    await ourCli(['set', 'scan:odd key\n', '1']);
+    const quoted = await ourCli(['--no-raw', '--scan', '--pattern', 'scan:odd*']);
+    assert.equal(quoted.stdout, '"scan:odd key\\n"\n');
+    // 4 MiB in and out: more than the socket buffers and the server's output high water, so writing
+    // everything before reading any reply would deadlock; the pipe interleaves both
+    const payload = 'p'.repeat(1000);
+    const many = `*2\r\n$4\r\nECHO\r\n$1000\r\n${payload}\r\n`.repeat(4000) + 'DEL "scan:odd key\\n"\r\n';
+    const bigPipe = await ourCli(['--pipe'], many);
+    assert.equal(bigPipe.stderr, '');
+    assert.equal(bigPipe.stdout, 'All data transferred. Waiting for the last reply...\nLast reply received from server.\nerrors: 0, replies: 4001\n');
+    assert.equal(bigPipe.exit.exitCode, 0);
+    assert.equal((await ourCli(['exists', 'scan:odd key\n'])).stdout, '0\n');
   });
 
   test('SUBSCRIBE prints messages as they come', async () => {
@@ -834,6 +914,24 @@ describe('configuration, authentication, shutdown', () => {
     assert.equal((await prot.proc.exited).exitCode, 0);
     assert.match(prot.stdout.text(), /\d+:signal-handler \(\d+\) Received SIGINT scheduling shutdown\.\.\.\n/);
     await manager.releaseNamespace(ns);
+  });
+
+  test('a port in use or an address not on the container: Redis\'s warning names the failing step, then exit 1', async () => {
+    const busy = await run(kernel, SERVER, ['--save', ''], { net: serverNs });
+    assert.equal(busy.exit.exitCode, 1);
+    // Redis's words with wasi-libc's (musl's) strerror; glibc says "Address already in use", "Cannot assign requested address"
+    assert.match(busy.stdout, /# Warning: Could not create server TCP listening socket \*:6379: bind: Address in use\n/);
+    assert.match(busy.stdout, /# Failed listening on port 6379 \(tcp\), aborting\.\n$/);
+    const ns = container('redis-bind');
+    const foreign = await run(kernel, SERVER, ['--bind', '10.254.254.254', '--port', '7004'], { net: ns });
+    assert.equal(foreign.exit.exitCode, 1);
+    assert.match(foreign.stdout, /# Warning: Could not create server TCP listening socket 10\.254\.254\.254:7004: bind: Address not available\n/);
+    await manager.releaseNamespace(ns);
+    // the first server is unharmed
+    const c = await Conn.open();
+    c.write('PING\r\n');
+    assert.equal(await c.expect('+PONG\r\n'), '+PONG\r\n');
+    c.close();
   });
 
   test('SIGTERM: the shutdown lines and exit status 0', async () => {

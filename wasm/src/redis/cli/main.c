@@ -12,6 +12,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,9 @@ static struct {
   int no_auth_warning;
   int interactive;
   int shutdown;
+  int scan, pipe;
+  char *pattern;
+  long count;
 } config;
 
 static int sock = -1;
@@ -60,6 +64,10 @@ static void usage(int status) {
           "  --raw              Use raw formatting for replies (default when STDOUT is\n"
           "                     not a tty).\n"
           "  --no-raw           Force formatted output even when STDOUT is not a tty.\n"
+          "  --pipe             Transfer raw Redis protocol from stdin to server.\n"
+          "  --scan             List all keys using the SCAN command.\n"
+          "  --pattern <pat>    Keys pattern when using the --scan option.\n"
+          "  --count <count>    Count option when using the --scan option (default: 10).\n"
           "  --no-auth-warning  Don't show warning message when using password on command\n"
           "                     line interface.\n"
           "  --help             Output this help and exit.\n"
@@ -382,6 +390,125 @@ static void repl(void) {
   }
 }
 
+/* ------------------------------------------------------------------ --scan and --pipe */
+
+/* Prints every key SCAN returns (MATCH --pattern, COUNT --count), one a line; quoted unless the output is raw. */
+static int scan_mode(void) {
+  char cursor[32] = "0", count[32];
+  snprintf(count, sizeof count, "%ld", config.count > 0 ? config.count : 10);
+  do {
+    arg_t args[6] = {{"SCAN", 4}, {cursor, strlen(cursor)}, {"COUNT", 5}, {count, strlen(count)}};
+    int n = 4;
+    if (config.pattern) {
+      args[n++] = (arg_t){"MATCH", 5};
+      args[n++] = (arg_t){config.pattern, strlen(config.pattern)};
+    }
+    reply *r = simple_command(n, args);
+    if (!r || r->type != REPLY_ARRAY || r->elements != 2 || r->element[1]->type != REPLY_ARRAY) {
+      fprintf(stderr, "Error: %s\n", r && r->type == REPLY_ERROR ? r->str : "SCAN failed");
+      reply_free(r);
+      return 1;
+    }
+    snprintf(cursor, sizeof cursor, "%s", r->element[0]->str ? r->element[0]->str : "0");
+    for (size_t k = 0; k < r->element[1]->elements; k++) {
+      reply *key = r->element[1]->element[k];
+      if (config.output_raw) {
+        fwrite(key->str, 1, key->len, stdout);
+      } else { /* on a terminal (or --no-raw) keys are quoted, as sdscatrepr */
+        buf_t q = {0};
+        buf_repr(&q, key->str, key->len);
+        fwrite(q.data, 1, q.len, stdout);
+        buf_free(&q);
+      }
+      fputc('\n', stdout);
+    }
+    reply_free(r);
+  } while (strcmp(cursor, "0") != 0);
+  fflush(stdout);
+  return 0;
+}
+
+/*
+ * Mass insertion as redis-cli --pipe: stdin's raw protocol goes to the
+ * server, followed by an ECHO of 20 random letters; replies are counted
+ * (error replies printed on stderr) until that echo comes back. Exit status 1
+ * if any reply was an error.
+ *
+ * Writing and reading interleave (poll, non-blocking send and recv), as the
+ * real one does: the server stops reading a client whose unsent replies pile
+ * up, so a client that wrote everything before reading would deadlock on a
+ * big input.
+ */
+static int pipe_mode(void) {
+  /* stdin goes straight into the heap buffer: the wasm stack is 64 KiB, and a
+     chunk array of that size here (inlined into main) overflowed it */
+  buf_t in = {0};
+  for (;;) {
+    buf_reserve(&in, 65536);
+    size_t n = fread(in.data + in.len, 1, 65536, stdin);
+    if (n == 0) break;
+    in.len += n;
+  }
+  unsigned char magic[20];
+  getentropy(magic, sizeof magic);
+  for (size_t k = 0; k < sizeof magic; k++) magic[k] = (unsigned char)('a' + magic[k] % 26);
+  buf_printf(&in, "*2\r\n$4\r\nECHO\r\n$20\r\n%.20s\r\n", (const char *)magic);
+  size_t sent = 0, total = in.len;
+  long long replies = 0, errors = 0;
+  for (int last = 0; !last;) {
+    struct pollfd pfd = {.fd = sock, .events = (short)(POLLIN | (sent < total ? POLLOUT : 0))};
+    if (poll(&pfd, 1, -1) < 0) {
+      if (errno == EINTR) continue;
+      fprintf(stderr, "Error: %s\n", strerror(errno));
+      return 1;
+    }
+    if (sent < total && (pfd.revents & (POLLOUT | POLLERR | POLLHUP))) {
+      ssize_t w = send(sock, in.data + sent, total - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        fprintf(stderr, "Error writing to the server: %s\n", strerror(errno));
+        return 1;
+      }
+      if (w > 0) sent += (size_t)w;
+      if (sent == total) {
+        buf_free(&in);
+        printf("All data transferred. Waiting for the last reply...\n");
+        fflush(stdout);
+      }
+    }
+    if (!(pfd.revents & (POLLIN | POLLERR | POLLHUP))) continue;
+    buf_reserve(&inbuf, 65536);
+    ssize_t n = recv(sock, inbuf.data + inbuf.len, 65536, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
+    if (n <= 0) {
+      fprintf(stderr, "Error reading from the server: %s\n", n == 0 ? "Server closed the connection" : strerror(errno));
+      return 1;
+    }
+    inbuf.len += (size_t)n;
+    inbuf.data[inbuf.len] = 0;
+    size_t used;
+    reply *r;
+    while (!last && inbuf.len) {
+      int rc = resp_parse(inbuf.data, inbuf.len, &r, &used);
+      if (rc == 0) break;
+      if (rc < 0) {
+        fprintf(stderr, "Error reading from the server: Protocol error\n");
+        return 1;
+      }
+      buf_consume(&inbuf, used);
+      last = sent == total && r->type == REPLY_STRING && r->len == 20 && memcmp(r->str, magic, 20) == 0;
+      if (r->type == REPLY_ERROR) {
+        fprintf(stderr, "%s\n", r->str);
+        errors++;
+      }
+      if (!last) replies++;
+      reply_free(r);
+    }
+  }
+  printf("Last reply received from server.\n");
+  printf("errors: %lld, replies: %lld\n", errors, replies);
+  return errors ? 1 : 0;
+}
+
 /* ------------------------------------------------------------------ main */
 
 static void parse_uri(const char *uri) {
@@ -451,6 +578,14 @@ int main(int argc, char **argv) {
       config.output_raw = 1;
     } else if (!strcmp(a, "--no-raw")) {
       config.output_raw = 0;
+    } else if (!strcmp(a, "--scan")) {
+      config.scan = 1;
+    } else if (!strcmp(a, "--pattern") && more) {
+      config.pattern = argv[++i];
+    } else if (!strcmp(a, "--count") && more) {
+      config.count = strtol(argv[++i], NULL, 10);
+    } else if (!strcmp(a, "--pipe")) {
+      config.pipe = 1;
     } else if (!strcmp(a, "--no-auth-warning")) {
       config.no_auth_warning = 1;
     } else if (!strcmp(a, "--help")) {
@@ -469,6 +604,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.\n");
 
   int nargs = argc - i;
+  if (config.scan || config.pipe) {
+    if (connect_server(0) < 0) return 1;
+    handshake();
+    return config.scan ? scan_mode() : pipe_mode();
+  }
   if (nargs == 0 && !config.stdin_last_arg) {
     if (connect_server(0) == 0) handshake();
     repl();

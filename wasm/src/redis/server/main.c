@@ -58,6 +58,7 @@ void server_log(int level, const char *fmt, ...) {
 /* ------------------------------------------------------------------ listening */
 
 static int listen_on(const char *spec) {
+  const char *step = "address";
   int optional = spec[0] == '-';
   const char *addr = optional ? spec + 1 : spec;
   int v6 = strchr(addr, ':') != NULL;
@@ -84,12 +85,14 @@ static int listen_on(const char *spec) {
     }
     len = sizeof sa.v4;
   }
+  step = "socket";
   int s = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
   if (s < 0) goto failed;
   int one = 1;
   setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (v6) setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-  if (bind(s, (struct sockaddr *)&sa, len) < 0 || listen(s, 511) < 0) {
+  step = "bind";
+  if (bind(s, (struct sockaddr *)&sa, len) < 0 || (step = "listen", listen(s, 511) < 0)) {
     int e = errno;
     close(s);
     errno = e;
@@ -98,7 +101,7 @@ static int listen_on(const char *spec) {
   return s;
 failed:
   if (optional && (errno == EADDRNOTAVAIL || errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT || errno == EINVAL)) return -2;
-  server_log(LL_WARNING, "Warning: Could not create server TCP listening socket %s:%d: %s", addr, server.port, strerror(errno));
+  server_log(LL_WARNING, "Warning: Could not create server TCP listening socket %s:%d: %s: %s", addr, server.port, step, strerror(errno));
   return -1;
 }
 

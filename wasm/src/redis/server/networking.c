@@ -163,10 +163,7 @@ static int parse_multibulk(client *c) {
       c->qpos = (size_t)(cr - c->query.data) + 2;
       c->bulklen = ll;
     }
-    if (c->query.len - c->qpos < (size_t)c->bulklen + 2) {
-      buf_reserve(&c->query, (size_t)c->bulklen + 2); /* room for the rest of a big argument */
-      return 0;
-    }
+    if (c->query.len - c->qpos < (size_t)c->bulklen + 2) return 0; /* the buffer grows as bytes arrive, not on a length's say-so */
     push_arg(c, c->query.data + c->qpos, (size_t)c->bulklen);
     c->qpos += (size_t)c->bulklen + 2;
     c->bulklen = -1;

@@ -162,7 +162,17 @@ void publish_command(client *c) {
 
 void pubsub_command(client *c) {
   blob *sub = c->argv[1];
-  if (arg_is(sub, "channels") && c->argc <= 3) {
+  /* Redis 7's subcommand arities: CHANNELS -2, NUMSUB -2, NUMPAT 2, HELP 2 */
+  int known = arg_is(sub, "channels") || arg_is(sub, "numsub") || arg_is(sub, "numpat") || arg_is(sub, "help");
+  if (!known) {
+    add_reply_error_fmt(c, "unknown subcommand '%.128s'. Try PUBSUB HELP.", sub->ptr);
+    return;
+  }
+  if ((arg_is(sub, "channels") && c->argc > 3) || ((arg_is(sub, "numpat") || arg_is(sub, "help")) && c->argc != 2)) {
+    add_reply_arity(c, arg_is(sub, "channels") ? "pubsub|channels" : arg_is(sub, "numpat") ? "pubsub|numpat" : "pubsub|help");
+    return;
+  }
+  if (arg_is(sub, "channels")) {
     blob *pat = c->argc == 3 ? c->argv[2] : NULL;
     size_t at = add_reply_deferred_len(c);
     long long n = 0;
@@ -181,12 +191,10 @@ void pubsub_command(client *c) {
       add_reply_bulk_blob(c, c->argv[j]);
       add_reply_ll(c, e ? ((clist *)e->val)->n : 0);
     }
-  } else if (arg_is(sub, "numpat") && c->argc == 2) {
+  } else if (arg_is(sub, "numpat")) {
     add_reply_ll(c, server.npatterns);
-  } else if (arg_is(sub, "help")) {
+  } else {
     add_reply_array_len(c, 1);
     add_reply_status(c, "PUBSUB <subcommand> [<arg> [value] [opt] ...]: CHANNELS [<pattern>], NUMSUB [<channel> ...], NUMPAT");
-  } else {
-    add_reply_error_fmt(c, "unknown subcommand or wrong number of arguments for '%.128s'. Try PUBSUB HELP.", sub->ptr);
   }
 }

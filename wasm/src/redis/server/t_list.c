@@ -114,8 +114,7 @@ void lrange_command(client *c) {
 }
 
 void lindex_command(client *c) {
-  long long index;
-  if (!get_ll_or_reply(c, c->argv[2], &index, NULL)) return;
+  /* as Redis: the key first (a missing key is nil whatever the index), then the index */
   int wrong;
   rlist *l = lookup_list(c, c->argv[1], &wrong);
   if (wrong) return;
@@ -123,6 +122,8 @@ void lindex_command(client *c) {
     add_reply_null(c);
     return;
   }
+  long long index;
+  if (!get_ll_or_reply(c, c->argv[2], &index, NULL)) return;
   if (index < 0) index += (long long)l->len;
   if (index < 0 || index >= (long long)l->len) add_reply_null(c);
   else add_reply_bulk_blob(c, rlist_at(l, (size_t)index));
