@@ -198,6 +198,30 @@ function hijackStream(
   return stream;
 }
 
+/** The part of WHATWG RequestInit `engine.fetch(url, init)` accepts. */
+export interface FetchInitLike {
+  readonly method?: string;
+  readonly headers?: Record<string, string> | [string, string][];
+  readonly body?: string | Uint8Array | ReadableStreamLike | null;
+  readonly signal?: AbortSignal;
+}
+
+/** What `engine.fetch` takes: a Request, or a URL string and an optional init, as WHATWG fetch. */
+export type FetchInput = FetchRequestLike | string;
+
+/**
+ * The Request for `fetch(input, init)`: a string becomes `new Request(input,
+ * init)` with the platform's Request class; a Request is used as it is
+ * (with an init, it is copied with the init applied, as fetch does).
+ */
+export function toFetchRequest(input: FetchInput, init?: FetchInitLike): FetchRequestLike {
+  if (typeof input !== 'string' && init === undefined) return input;
+  const RequestClass = (globalThis as unknown as { Request?: new (input: FetchInput, init?: FetchInitLike & { duplex?: 'half' }) => FetchRequestLike }).Request;
+  if (typeof RequestClass !== 'function') throw new Error('engine.fetch with a URL needs the WHATWG Request class (browsers, Node 18 or later)');
+  const streamed = init?.body !== undefined && init.body !== null && typeof init.body !== 'string' && !(init.body instanceof Uint8Array);
+  return new RequestClass(input, init === undefined ? undefined : { ...init, ...(streamed ? { duplex: 'half' as const } : {}) });
+}
+
 /** Runs a WHATWG request through `api.respond` and builds the WHATWG response. */
 export async function fetchThroughApi(
   api: { respond(request: WireRequest): Promise<WireResponse> },

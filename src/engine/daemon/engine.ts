@@ -19,6 +19,9 @@ import { HealthMonitor } from '../containers/health.ts';
 import { ContainerManager } from '../containers/manager.ts';
 import { ContainerNetworking } from '../containers/networking.ts';
 import { EngineNetworks } from '../networks/networks.ts';
+import { fetchPublished, publishedPortOf } from '../networks/published-http.ts';
+import { toFetchRequest } from '../api/fetch.ts';
+import type { FetchInitLike, FetchInput, FetchResponseLike } from '../api/fetch.ts';
 import type { BindSource } from '../containers/manager.ts';
 import { ContainerStore } from '../containers/store.ts';
 import type { VolumeDriver } from '../volumes/volumes.ts';
@@ -68,8 +71,13 @@ export interface Engine {
   readonly events: EventBus;
   /** Docker's networks and the container network stack. */
   readonly network: NetworkManager;
-  /** Handles an HTTP-shaped request (WHATWG Request/Response), as `engine.fetch` in the browser. */
-  fetch: EngineApi['fetch'];
+  /**
+   * WHATWG fetch into the engine: `http://localhost:PORT/…` (or 127.0.0.1,
+   * [::1]) reaches the server a container publishes on PORT, as a browser on
+   * a Docker host does (networks/published-http.ts); any other URL
+   * (`http://drydock/v1.47/info`) is an Engine API request.
+   */
+  fetch(input: FetchInput, init?: FetchInitLike): Promise<FetchResponseLike>;
   /** Stops containers (saving their state) and releases the stores. */
   shutdown(): Promise<void>;
 }
@@ -150,7 +158,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     containers,
     events,
     network,
-    fetch: (request) => api.fetch(request),
+    fetch(input, init) {
+      const request = toFetchRequest(input, init);
+      const port = publishedPortOf(request.url);
+      return port === null ? api.fetch(request) : fetchPublished(network, port, request);
+    },
     async shutdown() {
       health.shutdown();
       await containers.shutdown();

@@ -449,6 +449,24 @@ function serializeRequest(method: string, target: string, hostPort: number, requ
   return body && body.length > 0 ? concat(headBytes, body) : headBytes;
 }
 
+const LOOPBACK_URL = /^http:\/\/(?:localhost|127(?:\.[0-9]{1,3}){3}|\[::1\])(?::([0-9]{1,5}))?(?:[/?#]|$)/i;
+
+/**
+ * Which requests of `engine.fetch` go to a published port: an absolute
+ * `http:` URL whose host is a loopback name (`localhost`, `127.x.x.x`,
+ * `[::1]`), as a browser on a Docker host reaches a published port. The
+ * port is the URL's (80 when it has none, as for `http://localhost/`).
+ * Every other URL (`http://drydock/v1.47/info`, `http://api.moby.localhost/…`,
+ * an origin-form `/v1.47/info`, https) is an Engine API request. Returns
+ * the host port, or null for an API request.
+ */
+export function publishedPortOf(url: string): number | null {
+  const match = LOOPBACK_URL.exec(url);
+  if (!match) return null;
+  const port = match[1] === undefined ? 80 : Number(match[1]);
+  return port >= 1 && port <= 65535 ? port : null;
+}
+
 /**
  * Fetches `request` from the server published on `hostPort` (any host
  * address), as a client on the Docker host would through
