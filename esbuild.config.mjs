@@ -34,6 +34,7 @@ const browserEntries = {
   'drydock': 'src/main.browser.ts',
   'process-worker': 'src/worker.browser.ts',
   'kernel-worker': 'src/kernel-worker.browser.ts',
+  'sw': 'src/sw.browser.ts',
 };
 const presentBrowserEntries = Object.fromEntries(Object.entries(browserEntries).filter(([, file]) => existsSync(file)));
 if (Object.keys(presentBrowserEntries).length > 0) {

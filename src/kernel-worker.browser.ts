@@ -15,6 +15,8 @@ import { inProcessTransport } from './engine/client/transport.ts';
 import type { ClientRequest, ClientResponse, EngineTransport, HijackHandle, StreamHandle } from './engine/client/transport.ts';
 import { BrowserWorkerHost, yieldToEventLoop } from './platform/browser/worker-host.ts';
 import { IdbBlobStore } from './platform/browser/idb-blob-store.ts';
+import { servePortRequest } from './platform/browser/port-bridge.ts';
+import type { PortFetchRequest } from './platform/browser/port-bridge.ts';
 import { MemoryBlobStore } from './platform/memory/blob-store.ts';
 import { MemFs } from './unionfs/memfs/memfs.ts';
 import { MountNamespace } from './unionfs/vfs/mount-namespace.ts';
@@ -143,6 +145,22 @@ export const kernelApi = {
   },
   async hijackDone(id: number): Promise<void> {
     await sessions.get(id)?.done;
+  },
+
+  /**
+   * Answers one request of the ports Service Worker on `port`: fetches
+   * `http://localhost:PORT/...` through engine.fetch (the published port)
+   * and streams the response (src/platform/browser/port-bridge.ts).
+   */
+  async servePort(port: MessagePort, request: PortFetchRequest): Promise<void> {
+    await starting?.catch(() => {});
+    const running = engine;
+    if (!running) {
+      port.postMessage({ type: 'failed', message: 'the engine did not start' });
+      port.close();
+      return;
+    }
+    await servePortRequest(port, request, (r) => running.fetch(r) as Promise<Response>);
   },
 
   /** Runs a bare WASI module in a fresh sandbox (no image, no container); output through `onOutput(fd, bytes)`. */

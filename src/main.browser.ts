@@ -9,6 +9,8 @@ import * as Comlink from 'comlink';
 import { DockerClient } from './engine/client/client.ts';
 import type { ClientRequest, EngineTransport } from './engine/client/transport.ts';
 import type { EngineInitOptions, KernelApi, WasmRunOptions, WasmRunResult } from './kernel-worker.browser.ts';
+import { listenForPortRequests, portPath, registerPortsWorker } from './platform/browser/port-bridge.ts';
+import type { PortFetchRequest } from './platform/browser/port-bridge.ts';
 
 export type { WasmRunOptions, WasmRunResult };
 export { DockerApiError, DockerClient, StdcopyDemuxer } from './engine/client/client.ts';
@@ -23,7 +25,17 @@ export interface Drydock {
   readonly docker: DockerClient;
   /** Runs a bare WASI module (no image, no container); returns its status and what it wrote. */
   runWasm(module: Uint8Array, options?: WasmRunOptions): Promise<WasmRunResult & { stdout: string; stderr: string }>;
+  /** Published ports in this page: `/ports/PORT/` shows what `http://localhost:PORT/` serves (src/sw.browser.ts). */
+  readonly ports: PublishedPorts;
   terminate(): void;
+}
+
+/** Where the page reaches the containers' published ports. */
+export interface PublishedPorts {
+  /** Resolves true once the ports Service Worker is active, false when this page cannot have one. */
+  readonly ready: Promise<boolean>;
+  /** The page URL of a published port (`/ports/8080/`), which an iframe or a link may open once `ready` is true. */
+  url(hostPort: number): string;
 }
 
 export interface CreateDrydockOptions {
@@ -34,6 +46,35 @@ export interface CreateDrydockOptions {
   /** "indexeddb" (default; state survives reloads) or "memory". */
   readonly storage?: EngineInitOptions['storage'];
   readonly database?: string;
+  /**
+   * The ports Service Worker's script, registered with the scope `/ports/`
+   * (default: `/sw.js` of this origin, the site's public/sw.js, which imports
+   * dist/browser/sw.js). null: do not register one (links to published
+   * ports then do not work in this page).
+   */
+  readonly serviceWorker?: string | null;
+}
+
+/** The engines of this page that serve published ports, oldest first (the first one answers the Service Worker). */
+const portServers: ((port: MessagePort, request: PortFetchRequest) => void)[] = [];
+let listening = false;
+let portsWorker: Promise<boolean> | null = null;
+
+/** Registers the ports Service Worker once per page and answers its requests from this page's first engine. */
+function servePublishedPorts(api: Comlink.Remote<KernelApi>, scriptUrl: string | null): { ready: Promise<boolean>; stop(): void } {
+  const server = (port: MessagePort, request: PortFetchRequest): void => void api.servePort(Comlink.transfer(port, [port]), request);
+  portServers.push(server);
+  if (!listening) {
+    listening = true;
+    listenForPortRequests(() => portServers[0] ?? null);
+  }
+  const stop = (): void => {
+    const i = portServers.indexOf(server);
+    if (i >= 0) portServers.splice(i, 1);
+  };
+  if (scriptUrl === null) return { ready: Promise.resolve(false), stop };
+  portsWorker ??= registerPortsWorker(scriptUrl);
+  return { ready: portsWorker, stop };
 }
 
 /** The engine's transport in the kernel worker, seen from the page. */
@@ -74,6 +115,7 @@ export async function createDrydock(options: CreateDrydockOptions = {}): Promise
   const base = options.scriptBase ?? new URL('.', import.meta.url);
   const worker = new Worker(new URL('kernel-worker.js', base), { type: 'module', name: 'drydock-kernel' });
   const api = Comlink.wrap<KernelApi>(worker);
+  const ports = servePublishedPorts(api, options.serviceWorker === undefined ? new URL('/sw.js', location.href).href : options.serviceWorker);
   await api.init({
     imagesUrl: options.imagesUrl ?? new URL('/images/', location.href).href,
     ...(options.storage ? { storage: options.storage } : {}),
@@ -93,7 +135,9 @@ export async function createDrydock(options: CreateDrydockOptions = {}): Promise
       );
       return { ...result, stdout: text[1]!, stderr: text[2]! };
     },
+    ports: { ready: ports.ready, url: (hostPort) => new URL(portPath(hostPort), location.href).href },
     terminate() {
+      ports.stop();
       worker.terminate();
     },
   };

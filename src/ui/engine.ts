@@ -10,7 +10,17 @@ import type { DockerClient } from '../engine/client/client.ts';
 /** A running engine as the UI sees it. */
 export interface PlaygroundEngine {
   readonly docker: DockerClient;
+  /** Published ports in this page (the ports Service Worker); absent where the engine offers none. */
+  readonly ports?: PlaygroundPorts;
   terminate(): void;
+}
+
+/** How the page opens what a container publishes (src/sw.browser.ts serves `/ports/PORT/`). */
+export interface PlaygroundPorts {
+  /** True once links to published ports work in this page. */
+  readonly ready: Promise<boolean>;
+  /** The page URL that shows `http://localhost:PORT/`. */
+  url(hostPort: number): string;
 }
 
 export interface EngineOptions {

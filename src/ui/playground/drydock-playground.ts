@@ -291,6 +291,43 @@ export class DrydockPlayground extends LitElement {
       font-size: 0.8rem;
       color: var(--muted);
     }
+    .ports {
+      margin-top: 0.15rem;
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.2rem 0.8rem;
+    }
+    .ports a {
+      color: var(--accent);
+    }
+    button.link {
+      font: inherit;
+      font-size: 0.8rem;
+      background: none;
+      border: 1px solid var(--border);
+      border-radius: 4px;
+      padding: 0 0.35rem;
+      margin-left: 0.3rem;
+      cursor: pointer;
+    }
+    button.link:focus-visible {
+      outline: 3px solid #5aa9ff;
+      outline-offset: 1px;
+    }
+    figure.preview {
+      margin: 0;
+      background: var(--panel);
+      border: 1px solid var(--border);
+      border-radius: 8px;
+      padding: 0.5rem 0.75rem 0.75rem;
+    }
+    figure.preview iframe {
+      width: 100%;
+      height: 16rem;
+      border: 1px solid var(--border);
+      border-radius: 4px;
+      background: white;
+    }
     .visually-hidden {
       position: absolute;
       width: 1px;
@@ -315,6 +352,8 @@ export class DrydockPlayground extends LitElement {
     index: { state: true },
     containers: { state: true },
     images: { state: true },
+    portsReady: { state: true },
+    preview: { state: true },
     ran: { state: true },
     selectedFile: { state: true },
     filesVersion: { state: true },
@@ -340,6 +379,10 @@ export class DrydockPlayground extends LitElement {
   declare private index: LessonIndexEntry[];
   declare private containers: ContainerSummary[];
   declare private images: ImageSummary[];
+  /** Links to published ports work (the ports Service Worker is active). */
+  declare private portsReady: boolean;
+  /** The published port shown in the preview frame, or 0. */
+  declare private preview: number;
   declare private ran: Set<string>;
   declare private selectedFile: string;
   declare private filesVersion: number;
@@ -368,6 +411,8 @@ export class DrydockPlayground extends LitElement {
     this.index = [];
     this.containers = [];
     this.images = [];
+    this.portsReady = false;
+    this.preview = 0;
     this.ran = new Set();
     this.selectedFile = '';
     this.filesVersion = 0;
@@ -485,6 +530,7 @@ export class DrydockPlayground extends LitElement {
       terminal.docker = this.cli;
     }
     this.dispatchEvent(new CustomEvent('engine-ready', { bubbles: true, composed: true }));
+    void this.engine.ports?.ready.then((ready) => (this.portsReady = ready));
     void this.watchEngine();
   }
 
@@ -654,7 +700,7 @@ export class DrydockPlayground extends LitElement {
                 </tr>`
               : this.containers.map(
                   (c) => html`<tr data-container=${c.Names[0]?.replace(/^\//, '') ?? ''}>
-                    <td><strong>${c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12)}</strong> <span class="small">${c.Image}</span></td>
+                    <td><strong>${c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12)}</strong> <span class="small">${c.Image}</span>${this.renderPortLinks(c)}</td>
                     <td><span class=${`state ${c.State}`} aria-hidden="true"></span>${c.Status}</td>
                   </tr>`,
                 )}
@@ -671,7 +717,42 @@ export class DrydockPlayground extends LitElement {
           )}
         </ul>
       </section>
+    </div>
+    ${this.renderPreview()}`;
+  }
+
+  /** Links that open what a running container publishes (`-p 8080:80`: "open http://localhost:8080"). */
+  private renderPortLinks(container: ContainerSummary): TemplateResult {
+    const ports = this.engine?.ports;
+    if (!ports || container.State !== 'running') return html``;
+    const published = publishedTcpPorts(container);
+    if (published.length === 0) return html``;
+    if (!this.portsReady) {
+      return html`<div class="small ports">Published on ${published.map((p) => `localhost:${p}`).join(', ')} (opening it needs Service Workers, unavailable in this page)</div>`;
+    }
+    return html`<div class="ports">
+      ${published.map(
+        (port) =>
+          html`<span class="port" data-port=${port}
+            ><a href=${ports.url(port)} target="_blank" rel="noopener">open http://localhost:${port}</a>
+            <button type="button" class="link" aria-pressed=${this.preview === port ? 'true' : 'false'} @click=${() => (this.preview = this.preview === port ? 0 : port)}>
+              ${this.preview === port ? 'hide' : 'show here'}
+            </button></span
+          >`,
+      )}
     </div>`;
+  }
+
+  /** The preview frame of one published port, while a running container publishes it. */
+  private renderPreview(): TemplateResult {
+    const ports = this.engine?.ports;
+    const port = this.preview;
+    if (!ports || !this.portsReady || port === 0) return html``;
+    if (!this.containers.some((c) => c.State === 'running' && publishedTcpPorts(c).includes(port))) return html``;
+    return html`<figure class="preview">
+      <figcaption class="small">http://localhost:${port} <a href=${ports.url(port)} target="_blank" rel="noopener">(open in a new tab)</a></figcaption>
+      <iframe src=${ports.url(port)} title=${`What a container serves on http://localhost:${port}`}></iframe>
+    </figure>`;
   }
 
   private renderFiles(): TemplateResult {
@@ -710,6 +791,12 @@ export class DrydockPlayground extends LitElement {
     this.workspace.switchTo(workspace);
     this.filesVersion += 1;
   }
+}
+
+/** The host ports a container publishes for TCP, once each (IPv4 and IPv6 bindings name the same port). */
+export function publishedTcpPorts(container: ContainerSummary): number[] {
+  const ports = (container.Ports ?? []).filter((p) => p.Type === 'tcp' && p.PublicPort !== undefined && p.PublicPort > 0).map((p) => p.PublicPort!);
+  return [...new Set(ports)].sort((a, b) => a - b);
 }
 
 if (!customElements.get('drydock-playground')) customElements.define('drydock-playground', DrydockPlayground);
