@@ -66,8 +66,39 @@ let engine: Engine | null = null;
 let transport: EngineTransport | null = null;
 let starting: Promise<void> | null = null;
 let nextHandle = 1;
-const streams = new Map<number, StreamHandle>();
-const sessions = new Map<number, HijackHandle>();
+/**
+ * A stream or hijacked session the page holds by id, with the number of
+ * chunks handed to the page's callback: the page's `done` waits until that
+ * many have arrived, because messages on the callback's port and on this
+ * worker's port are not ordered with each other.
+ */
+interface Delivery<H> {
+  readonly handle: H;
+  readonly counted: { chunks: number };
+}
+/** How a stream or session ended, as `streamDone`/`hijackDone` report it. */
+export interface DeliveryEnd {
+  /** Chunks sent to the page's callback in all. */
+  readonly chunks: number;
+  /** The error `done` rejected with, or null. */
+  readonly error: string | null;
+}
+const streams = new Map<number, Delivery<StreamHandle>>();
+const sessions = new Map<number, Delivery<HijackHandle>>();
+
+/** Waits for the end of a delivery and forgets it (the page asks once per id). */
+async function deliveryEnd<H extends { readonly done: Promise<void> }>(table: Map<number, Delivery<H>>, id: number): Promise<DeliveryEnd> {
+  const delivery = table.get(id);
+  if (!delivery) return { chunks: 0, error: `no stream ${id}` };
+  let error: string | null = null;
+  try {
+    await delivery.handle.done;
+  } catch (failure) {
+    error = failure instanceof Error ? failure.message : String(failure);
+  }
+  table.delete(id);
+  return { chunks: delivery.counted.chunks, error };
+}
 
 async function loadShippedImages(base: string): Promise<Uint8Array[]> {
   const list = (await (await fetch(new URL('images.json', base))).json()) as { file: string }[];
@@ -117,34 +148,42 @@ export const kernelApi = {
   },
 
   async stream(request: ClientRequest, onChunk: (chunk: Uint8Array) => void): Promise<{ id: number; status: number; headers: Record<string, string> }> {
-    const handle = await needTransport().stream(request, (chunk) => onChunk(chunk));
+    const counted = { chunks: 0 };
+    const handle = await needTransport().stream(request, (chunk) => {
+      counted.chunks++;
+      onChunk(chunk);
+    });
     const id = nextHandle++;
-    streams.set(id, handle);
-    void handle.done.catch(() => {}).finally(() => streams.delete(id));
+    streams.set(id, { handle, counted });
     return { id, status: handle.status, headers: { ...handle.headers } };
   },
-  async streamDone(id: number): Promise<void> {
-    await streams.get(id)?.done;
+  /** Resolves when the stream `id` ended, with the number of chunks sent (the page calls it once per stream). */
+  streamDone(id: number): Promise<DeliveryEnd> {
+    return deliveryEnd(streams, id);
   },
   streamCancel(id: number): void {
-    streams.get(id)?.cancel();
+    streams.get(id)?.handle.cancel();
   },
 
   async hijack(request: ClientRequest, onOutput: (chunk: Uint8Array) => void): Promise<{ id: number; status: number; error: string | null }> {
-    const handle = await needTransport().hijack(request, (chunk) => onOutput(chunk));
+    const counted = { chunks: 0 };
+    const handle = await needTransport().hijack(request, (chunk) => {
+      counted.chunks++;
+      onOutput(chunk);
+    });
     const id = nextHandle++;
-    sessions.set(id, handle);
-    void handle.done.catch(() => {}).finally(() => sessions.delete(id));
+    sessions.set(id, { handle, counted });
     return { id, status: handle.status, error: handle.error };
   },
   hijackWrite(id: number, bytes: Uint8Array): void {
-    sessions.get(id)?.write(bytes);
+    sessions.get(id)?.handle.write(bytes);
   },
   hijackCloseWrite(id: number): void {
-    sessions.get(id)?.closeWrite();
+    sessions.get(id)?.handle.closeWrite();
   },
-  async hijackDone(id: number): Promise<void> {
-    await sessions.get(id)?.done;
+  /** Resolves when the session `id` ended, with the number of output chunks sent (the page calls it once per session). */
+  hijackDone(id: number): Promise<DeliveryEnd> {
+    return deliveryEnd(sessions, id);
   },
 
   /**

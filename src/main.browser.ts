@@ -8,7 +8,7 @@
 import * as Comlink from 'comlink';
 import { DockerClient } from './engine/client/client.ts';
 import type { ClientRequest, EngineTransport } from './engine/client/transport.ts';
-import type { EngineInitOptions, KernelApi, WasmRunOptions, WasmRunResult } from './kernel-worker.browser.ts';
+import type { DeliveryEnd, EngineInitOptions, KernelApi, WasmRunOptions, WasmRunResult } from './kernel-worker.browser.ts';
 import { listenForPortRequests, portPath, registerPortsWorker } from './platform/browser/port-bridge.ts';
 import type { PortFetchRequest } from './platform/browser/port-bridge.ts';
 
@@ -77,23 +77,56 @@ function servePublishedPorts(api: Comlink.Remote<KernelApi>, scriptUrl: string |
   return { ready: portsWorker, stop };
 }
 
+/**
+ * Counts the chunks a callback proxy delivered. Chunks come through the
+ * proxy's MessagePort and the end of the stream through the worker's port,
+ * which the browser does not order with each other; the worker reports how
+ * many chunks it sent (DeliveryEnd), and `done` waits until that many
+ * arrived here.
+ */
+class ChunkCounter {
+  private received = 0;
+  private waiter: { count: number; resolve: () => void } | null = null;
+
+  /** Wraps a chunk callback so that its calls are counted. */
+  counting(callback: (chunk: Uint8Array) => void): (chunk: Uint8Array) => void {
+    return (chunk) => {
+      this.received++;
+      if (this.waiter && this.received >= this.waiter.count) {
+        this.waiter.resolve();
+        this.waiter = null;
+      }
+      callback(chunk);
+    };
+  }
+
+  /** Settles after the worker's end and all the chunks it counted; rejects as the worker's `done` did. */
+  async after(end: Promise<DeliveryEnd>): Promise<void> {
+    const { chunks, error } = await end;
+    if (this.received < chunks) await new Promise<void>((resolve) => (this.waiter = { count: chunks, resolve }));
+    if (error !== null) throw new Error(error);
+  }
+}
+
 /** The engine's transport in the kernel worker, seen from the page. */
 function remoteTransport(api: Comlink.Remote<KernelApi>): EngineTransport {
   const plain = (request: ClientRequest): ClientRequest => ({ ...request, ...(request.body ? { body: request.body.slice() } : {}) });
   return {
     request: (request) => api.request(plain(request)),
     async stream(request, onChunk) {
-      const { id, status, headers } = await api.stream(plain(request), Comlink.proxy(onChunk));
-      return { status, headers, done: api.streamDone(id), cancel: () => void api.streamCancel(id) };
+      const counter = new ChunkCounter();
+      const { id, status, headers } = await api.stream(plain(request), Comlink.proxy(counter.counting(onChunk)));
+      return { status, headers, done: counter.after(api.streamDone(id)), cancel: () => void api.streamCancel(id) };
     },
     async hijack(request, onOutput) {
-      const { id, status, error } = await api.hijack(plain(request), Comlink.proxy(onOutput));
+      const counter = new ChunkCounter();
+      const { id, status, error } = await api.hijack(plain(request), Comlink.proxy(counter.counting(onOutput)));
       return {
         status,
         error,
         write: (bytes) => void api.hijackWrite(id, bytes.slice()),
         closeWrite: () => void api.hijackCloseWrite(id),
-        done: api.hijackDone(id),
+        done: counter.after(api.hijackDone(id)),
       };
     },
   };

@@ -148,6 +148,17 @@ test('relative and root-relative URLs of a served page stay under /ports/8080/; 
   await tab.close();
 });
 
+test('a 100 KiB file arrives whole through the Service Worker (streamed chunk by chunk)', { skip: browserSkip }, async () => {
+  await typeCommand(`docker exec web sh -c "awk 'BEGIN { for (i = 0; i < 20000; i++) print i }' > /usr/share/nginx/html/numbers.txt"`);
+  const { status, headers, text, tab } = await openInTab('/ports/8080/numbers.txt');
+  assert.equal(status, 200);
+  const lines = text.trim().split('\n');
+  assert.equal(lines.length, 20000);
+  assert.ok(lines.every((line, i) => line === String(i)));
+  assert.equal(Number(headers['content-length']), lines.reduce((n, l) => n + l.length + 1, 0));
+  await tab.close();
+});
+
 test('a port nothing publishes: 502 with X-Drydock-Error not-published; not a port: 404', { skip: browserSkip }, async () => {
   const missing = await openInTab('/ports/9090/');
   assert.equal(missing.status, 502);

@@ -41,27 +41,6 @@ export interface RawResponse {
   readonly body: Uint8Array;
 }
 
-/**
- * Watches chunk arrivals so that "the stream is done" can wait for chunks
- * still in flight. Over comlink (the page's transport) the chunks come
- * through a callback proxy's MessagePort and the end of the stream through
- * the worker's port; the browser does not order messages across ports, so
- * the end can overtake the last chunks. `settled` resolves once no chunk has
- * arrived for a short while (at most a second).
- */
-class ChunkClock {
-  private last = Date.now();
-  touch(): void {
-    this.last = Date.now();
-  }
-  async settled(quietMs = 25, maxMs = 1000): Promise<void> {
-    const start = Date.now();
-    do {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    } while (Date.now() - this.last < quietMs && Date.now() - start < maxMs);
-  }
-}
-
 /** The API surface of the docker command. Errors are DockerApiError with dockerd's message. */
 export class DockerApi {
   constructor(readonly client: DockerClient) {}
@@ -101,7 +80,6 @@ export class DockerApi {
   async stream(method: string, path: string, onChunk: (chunk: Uint8Array) => void, body?: StreamBody): Promise<StreamHandle> {
     // Chunks can arrive before the status is known: hold them until it is.
     let held: Uint8Array[] | null = [];
-    const clock = new ChunkClock();
     const handle = await this.client.transport.stream(
       {
         method,
@@ -110,14 +88,12 @@ export class DockerApi {
         ...(body?.bytes ? { body: body.bytes } : {}),
       },
       (chunk) => {
-        clock.touch();
         if (held) held.push(chunk);
         else onChunk(chunk);
       },
     );
     if (handle.status >= 400) {
       await handle.done;
-      await clock.settled();
       const parts = held;
       const total = parts.reduce((n, c) => n + c.length, 0);
       const errorBody = new Uint8Array(total);
@@ -131,7 +107,7 @@ export class DockerApi {
     const early = held;
     held = null;
     for (const chunk of early) onChunk(chunk);
-    return { ...handle, done: handle.done.then(() => clock.settled()), cancel: () => handle.cancel() };
+    return handle;
   }
 
   /** A stream of JSON messages (pull, build, push, events): one callback per line. */
@@ -156,26 +132,16 @@ export class DockerApi {
 
   /** A hijacked session (attach, exec start); throws for an error status. */
   async hijack(method: string, path: string, onOutput: (chunk: Uint8Array) => void, json?: unknown): Promise<HijackHandle> {
-    const clock = new ChunkClock();
     const handle = await this.client.transport.hijack(
       {
         method,
         path,
         ...(json === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: new TextEncoder().encode(JSON.stringify(json)) }),
       },
-      (chunk) => {
-        clock.touch();
-        onOutput(chunk);
-      },
+      (chunk) => onOutput(chunk),
     );
     if (handle.status >= 400) throw new DockerApiError(handle.status, errorText(new TextEncoder().encode(handle.error ?? '')));
-    return {
-      status: handle.status,
-      error: handle.error,
-      write: (bytes) => handle.write(bytes),
-      closeWrite: () => handle.closeWrite(),
-      done: handle.done.then(() => clock.settled()),
-    };
+    return handle;
   }
 }
 
