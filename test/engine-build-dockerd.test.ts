@@ -38,15 +38,13 @@ import {
   loadCorpus,
   MALFORMED,
   MALFORMED_CONTEXT,
-  oracleMissing,
-  startOracleDockerd,
   writeContextFile,
 } from './engine-build-helpers.ts';
-import type { CliResult, CorpusCase, ListingEntry, Oracle } from './engine-build-helpers.ts';
+import type { CorpusCase, ListingEntry } from './engine-build-helpers.ts';
+import { oracleSkip, startOracleDockerd } from './helpers/dockerd.ts';
+import type { CliResult, Oracle } from './helpers/dockerd.ts';
 
-const missing = oracleMissing();
-if (missing.length > 0 && process.env.CI) throw new Error(`CI: the dockerd oracle needs ${missing.join(', ')}`);
-const skip = missing.length > 0 ? `needs ${missing.join(', ')}` : false;
+const skip = oracleSkip();
 
 const CONFIG_FIELDS = ['Cmd', 'Entrypoint', 'Env', 'WorkingDir', 'User', 'ExposedPorts', 'Volumes', 'Labels', 'Healthcheck', 'StopSignal', 'Shell', 'OnBuild'];
 

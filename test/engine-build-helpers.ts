@@ -3,8 +3,7 @@
  * copies of its cases to scratch directories, and helpers that read the
  * classic builder's output and `docker export` listings.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -198,91 +197,6 @@ export function failureOf(r: { stdout: string; stderr: string }): { steps: numbe
   return { steps, error: lines[lines.length - 1] ?? '' };
 }
 
-// ---- a real dockerd as the oracle ---------------------------------------------------------------
-
-const BUSYBOX_STATIC = existsSync('/bin/busybox') ? '/bin/busybox' : '/usr/bin/busybox';
-const DOCKER_CLI = '/usr/local/bin/docker';
-const SHIPPED_BUSYBOX = fileURLToPath(new URL('../public/images/busybox.tar', import.meta.url));
-
-/** What a real dockerd needs here; empty when it can run. */
-export function oracleMissing(): string[] {
-  const which = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-  return [
-    ...(which('dockerd') ? [] : ['dockerd']),
-    ...(existsSync(DOCKER_CLI) ? [] : ['docker']),
-    ...(existsSync(BUSYBOX_STATIC) ? [] : ['busybox-static']),
-    ...(process.getuid?.() === 0 ? [] : ['root']),
-  ];
-}
-
-export interface CliResult {
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly code: number;
-}
-
-/** A dockerd 20.10 on its own socket and data root (no bridge, no iptables, vfs), with `busybox` imported. */
-export interface Oracle {
-  readonly home: string;
-  readonly socket: string;
-  docker(args: string[], input?: Uint8Array | string): CliResult;
-  stop(): Promise<void>;
-}
-
-/**
- * Starts dockerd and imports `busybox`: Drydock's base layer (same
- * /etc/passwd, group, directories) with busybox-static linked as every applet
- * Drydock's busybox has, ENV PATH and CMD ["sh"] as Drydock's.
- */
-export async function startOracleDockerd(): Promise<Oracle> {
-  const home = mkdtempSync('/tmp/dd-build-');
-  const socket = `${home}/docker.sock`;
-  const daemon: ChildProcess = spawn(
-    'dockerd',
-    ['--host', `unix://${socket}`, '--data-root', `${home}/data`, '--exec-root', `${home}/exec`, '--pidfile', `${home}/dockerd.pid`, '--iptables=false', '--ip6tables=false', '--bridge=none', '--storage-driver=vfs'],
-    { stdio: 'ignore' },
-  );
-  const docker = (args: string[], input?: Uint8Array | string): CliResult => {
-    const r = spawnSync(DOCKER_CLI, args, {
-      env: { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_BUILDKIT: '0', DOCKER_CONFIG: home },
-      input,
-      maxBuffer: 512 * 1024 * 1024,
-      timeout: 300_000,
-    });
-    return { stdout: r.stdout?.toString() ?? '', stderr: r.stderr?.toString() ?? '', code: r.status ?? -1 };
-  };
-  for (let i = 0; i < 150; i++) {
-    if (existsSync(socket) && docker(['version']).code === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const root = join(home, 'rootfs');
-  mkdirSync(root, { recursive: true });
-  const image = readTar(readFileSync(SHIPPED_BUSYBOX));
-  const manifest = JSON.parse(Buffer.from(image.find((e) => e.path === 'manifest.json')!.data).toString()) as { Layers: string[] }[];
-  const [baseLayer, binLayer] = manifest[0]!.Layers;
-  writeFileSync(join(home, 'base.tar'), image.find((e) => e.path === baseLayer)!.data);
-  spawnSync('tar', ['-xf', join(home, 'base.tar'), '-C', root]);
-  copyFileSync(BUSYBOX_STATIC, join(root, 'bin/busybox'));
-  for (const entry of readTar(image.find((e) => e.path === binLayer)!.data)) {
-    const name = entry.path.replace(/\/$/, '');
-    if (!name.startsWith('bin/') || name === 'bin/busybox' || entry.type === 'dir') continue;
-    linkSync(join(root, 'bin/busybox'), join(root, name));
-  }
-  const tar = spawnSync('tar', ['-C', root, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 }).stdout;
-  const imported = docker(['import', '-c', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '-c', 'CMD ["sh"]', '-', 'busybox'], tar);
-  if (imported.code !== 0) throw new Error(`importing busybox into dockerd: ${imported.stderr}`);
-  return {
-    home,
-    socket,
-    docker,
-    async stop() {
-      if (daemon.pid && daemon.exitCode === null && daemon.signalCode === null) {
-        const exited = new Promise((resolve) => daemon.once('exit', resolve));
-        process.kill(daemon.pid, 'SIGTERM');
-        await exited;
-      }
-      spawnSync('sh', ['-c', `grep ' ${home}/' /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l`]);
-      rmSync(home, { recursive: true, force: true });
-    },
-  };
-}
+// The dockerd oracle moved to test/helpers/dockerd.ts; re-exported for the build benchmark.
+export { oracleMissing, startOracleDockerd } from './helpers/dockerd.ts';
+export type { CliResult, Oracle } from './helpers/dockerd.ts';

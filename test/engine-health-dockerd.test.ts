@@ -11,12 +11,10 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { DOCKER, startTestEngine } from './helpers/engine-harness.ts';
 import type { TestEngine } from './helpers/engine-harness.ts';
-import { oracleMissing, startOracleDockerd } from './engine-build-helpers.ts';
-import type { Oracle } from './engine-build-helpers.ts';
+import { oracleSkip, startOracleDockerd } from './helpers/dockerd.ts';
+import type { Oracle } from './helpers/dockerd.ts';
 
-const missing = oracleMissing();
-if (missing.length > 0 && process.env.CI) throw new Error(`CI: the dockerd oracle needs ${missing.join(', ')}`);
-const skip = missing.length > 0 ? `needs ${missing.join(', ')}` : false;
+const skip = oracleSkip();
 
 let oracle: Oracle | null = null;
 let t: TestEngine;

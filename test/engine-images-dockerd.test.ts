@@ -16,8 +16,8 @@
  * busybox-static). Without them the test skips, except under CI.
  */
 import { strict as assert } from 'node:assert';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -29,29 +29,20 @@ import { ImageStore } from '../src/engine/images/image-store.ts';
 import { DrydockImagesBackend } from '../src/engine/images/images-backend.ts';
 import type { ContainerConfig } from '../src/engine/types/container.ts';
 import { chunked, collect } from '../src/engine/images/testing/fixtures.ts';
+import { BUSYBOX_STATIC, DOCKER_CLI, oracleSkip, startDockerd } from './helpers/dockerd.ts';
+import type { Oracle } from './helpers/dockerd.ts';
 
-const BUSYBOX = existsSync('/bin/busybox') ? '/bin/busybox' : '/usr/bin/busybox';
-function which(tool: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-}
-const missing = [
-  ...(which('dockerd') ? [] : ['dockerd']),
-  ...(which('docker') ? [] : ['docker']),
-  ...(existsSync(BUSYBOX) ? [] : ['busybox-static']),
-  ...(process.getuid?.() === 0 ? [] : ['root']),
-];
-if (missing.length > 0 && process.env.CI) throw new Error(`CI: the dockerd oracle needs ${missing.join(', ')}`);
-const skip = missing.length > 0 ? `needs ${missing.join(', ')}` : false;
+const skip = oracleSkip();
 
 const IMAGES = join(import.meta.dirname, '../public/images');
 const SHIPPED = ['hello-world', 'busybox', 'alpine', 'nginx', 'redis'];
 const noSignal = new AbortController().signal;
 
 let home = '';
-let daemon: ChildProcess | null = null;
+let oracle: Oracle | null = null;
 
 function docker(args: string[], input?: Uint8Array | string): Buffer {
-  const result = spawnSync('docker', args, {
+  const result = spawnSync(DOCKER_CLI, args, {
     env: { ...process.env, DOCKER_HOST: `unix://${home}/docker.sock` },
     input,
     maxBuffer: 256 * 1024 * 1024,
@@ -87,23 +78,12 @@ async function newBackend() {
 
 before(async () => {
   if (skip) return;
-  home = mkdtempSync('/tmp/dd-images-');
-  daemon = spawn(
-    'dockerd',
-    [
-      '--host', `unix://${home}/docker.sock`, '--data-root', `${home}/data`, '--exec-root', `${home}/exec`,
-      '--pidfile', `${home}/dockerd.pid`, '--iptables=false', '--ip6tables=false', '--bridge=none', '--storage-driver=vfs',
-    ],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 150; i++) {
-    if (existsSync(`${home}/docker.sock`) && spawnSync('docker', ['version'], { env: { ...process.env, DOCKER_HOST: `unix://${home}/docker.sock` } }).status === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  oracle = await startDockerd({ home: '/tmp/dd-images-' });
+  home = oracle.home;
   // Real images: an import, a classic build on it (ENV, RUN with a whiteout, LABEL, CMD), a commit with changes.
   const rootfs = join(home, 'rootfs');
   mkdirSync(join(rootfs, 'bin'), { recursive: true });
-  cpSync(BUSYBOX, join(rootfs, 'bin/busybox'));
+  cpSync(BUSYBOX_STATIC, join(rootfs, 'bin/busybox'));
   for (const applet of ['sh', 'ls', 'echo', 'mkdir', 'rm', 'cat']) spawnSync('ln', ['-s', 'busybox', join(rootfs, 'bin', applet)]);
   const tar = spawnSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 }).stdout;
   docker(['import', '-c', 'ENV PATH=/bin', '-c', 'CMD ["sh"]', '-', 'bb'], tar);
@@ -113,15 +93,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (daemon?.pid && daemon.exitCode === null && daemon.signalCode === null) {
-    const exited = new Promise((resolve) => daemon!.once('exit', resolve));
-    process.kill(daemon.pid, 'SIGTERM');
-    await exited;
-  }
-  if (home) {
-    spawnSync('sh', ['-c', `grep ' ${home}' /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l`]);
-    rmSync(home, { recursive: true, force: true });
-  }
+  await oracle?.stop();
 });
 
 describe('images against a real dockerd', { skip }, () => {
