@@ -350,7 +350,7 @@ test('kill errors are prefixed like dockerd\'s and keep their class', async () =
   });
   const result = await api.handle(request('POST', '/containers/tt/kill'));
   assert.equal(result.status, 409);
-  assert.equal(messageOf(result), 'cannot kill container: tt: Container tt is not running');
+  assert.equal(messageOf(result), 'Cannot kill container: tt: Container tt is not running');
 });
 
 test('image names with slashes and escapes reach the backend whole', async () => {

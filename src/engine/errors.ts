@@ -153,7 +153,7 @@ export function errorOfKind(kind: ErrorKind, message: string, cause?: unknown): 
 
 /**
  * Prefixes an error's message while keeping its class, like Go's
- * `errors.Wrapf(err, "cannot kill container: %s", name)`.
+ * `errors.Wrapf(err, "Cannot kill container: %s", name)`.
  */
 export function wrapError(error: unknown, prefix: string): EngineError {
   return errorOfKind(errorKind(error), `${prefix}: ${errorMessage(error)}`, error);

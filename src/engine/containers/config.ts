@@ -36,12 +36,27 @@ function envKey(entry: string): string {
   return at < 0 ? entry : entry.slice(0, at);
 }
 
-/** Image env first, then the container's, which wins per variable. */
+/**
+ * Base env first, then the overrides, which win per variable in place
+ * (for exec: the container's env with the exec's; dockerd's
+ * ReplaceOrAppendEnvValues).
+ */
 export function mergeEnv(image: readonly string[] | null | undefined, container: readonly string[] | null | undefined): string[] {
   const out = new Map<string, string>();
   for (const entry of image ?? []) out.set(envKey(entry), entry);
   for (const entry of container ?? []) out.set(envKey(entry), entry);
   return [...out.values()];
+}
+
+/**
+ * A new container's env as dockerd's create merges it (daemon/commit.go
+ * merge): the request's entries as given, then the image's entries whose
+ * variable the request does not set.
+ */
+export function createEnv(image: readonly string[] | null | undefined, request: readonly string[] | null | undefined): string[] {
+  if (!request || request.length === 0) return [...(image ?? [])];
+  const given = new Set(request.map(envKey));
+  return [...request, ...(image ?? []).filter((entry) => !given.has(envKey(entry)))];
 }
 
 /**
@@ -65,7 +80,7 @@ export function mergeConfig(request: ContainerCreateRequest, image: ImageRuntime
     Tty: request.Tty ?? false,
     OpenStdin: request.OpenStdin ?? false,
     StdinOnce: request.StdinOnce ?? false,
-    Env: mergeEnv(image.Env, request.Env),
+    Env: createEnv(image.Env, request.Env),
     Cmd: cmd,
     Image: imageName,
     Volumes: { ...(image.Volumes ?? {}), ...(request.Volumes ?? {}) },

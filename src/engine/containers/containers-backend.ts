@@ -364,6 +364,7 @@ export class EngineContainersBackend implements ContainersBackend {
         warnings.push('Drydock applies a new memory limit to processes started from now on');
       }
     }
+    if (update.MemorySwap !== undefined && update.MemorySwap !== 0) host.MemorySwap = update.MemorySwap;
     if (update.PidsLimit !== undefined) {
       host.PidsLimit = update.PidsLimit;
       if (container.runtime) container.runtime.group.pidsLimit = update.PidsLimit > 0 ? update.PidsLimit : null;

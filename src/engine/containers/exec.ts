@@ -2,7 +2,7 @@
  * docker exec: more processes in a running container's namespaces (PID,
  * mount, UTS, network), with their own stdio.
  */
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, InvalidParameterError, NotFoundError } from '../errors.ts';
 import type { ExecBackend } from '../api/routers/exec-backend.ts';
 import type { StreamSession } from '../api/hijack.ts';
 import type { ExecCreateRequest, ExecInspect, ExecStartOptions } from '../types/exec.ts';
@@ -110,8 +110,12 @@ export class ExecManager implements ExecBackend {
       });
     } catch (error) {
       stdio.release();
-      exec.exitCode = error instanceof StartError ? error.exitCode : 126;
+      // dockerd 20.10 records 126 for every exec that fails to start, and words it as runc exec.
+      exec.exitCode = 126;
       exec.markFinished();
+      if (error instanceof StartError) {
+        throw new InvalidParameterError(`OCI runtime exec failed: exec failed: unable to start container process: ${error.detail}: unknown`);
+      }
       throw error;
     }
     exec.running = true;

@@ -313,7 +313,9 @@ export class ContainerManager {
       await this.startWithNetwork(container, overlay, network);
     } catch (error) {
       await this.network.tearDown(network);
-      throw engineErrorOf(error);
+      const failure = engineErrorOf(error);
+      await this.failStart(container, failure instanceof Error ? failure : new Error(String(failure)));
+      throw failure;
     }
   }
 
@@ -338,13 +340,7 @@ export class ContainerManager {
     const cwd = mounts.resolve(mounts.root(), workdir, { follow: true, creds: ROOT });
     const env = containerEnv(record.config.Env ?? [], hostname, user.home, record.config.Tty ?? false);
     const command = commandOf(record.config);
-    let executable: string;
-    try {
-      executable = resolveExecutable(mounts, cwd, command[0]!, env);
-    } catch (error) {
-      if (error instanceof StartError) await this.failStart(container, error);
-      throw error;
-    }
+    const executable = resolveExecutable(mounts, cwd, command[0]!, env);
     const group = new ResourceGroup(record.id, {
       memory: record.hostConfig.Memory ? record.hostConfig.Memory : null,
       pids: record.hostConfig.PidsLimit && record.hostConfig.PidsLimit > 0 ? record.hostConfig.PidsLimit : null,
@@ -377,13 +373,11 @@ export class ContainerManager {
     } catch (error) {
       stdio.release();
       const message = error instanceof Error ? error.message : String(error);
-      const startError = /ENOENT/.test(message)
+      throw /ENOENT/.test(message)
         ? new StartError(`exec: "${command[0]}": stat ${executable}: no such file or directory`, 127)
         : /EACCES/.test(message)
           ? new StartError(`exec: "${command[0]}": permission denied`, 126)
           : new StartError(`exec: "${command[0]}": ${message.replace(/^E[A-Z]+: /, '')}`, 126);
-      await this.failStart(container, startError);
-      throw startError;
     }
     if (stdio.pty) stdio.pty.tty.foreground = 1;
     for (const attach of [...container.pendingAttach]) attach(stdio);
@@ -401,10 +395,16 @@ export class ContainerManager {
     void process.exited.then((exit) => this.onExit(container, exit));
   }
 
-  /** A start that failed before the process ran: recorded as dockerd does; an AutoRemove container is removed. */
-  private async failStart(container: Container, error: StartError): Promise<void> {
+  /**
+   * A start that failed before the process ran, for any reason (user, mounts,
+   * executable): recorded as dockerd's containerStart does (State.Error, the
+   * exit code of a StartError or else 128); an AutoRemove container is removed,
+   * which settles `wait --condition removed` for `docker run --rm`.
+   */
+  private async failStart(container: Container, error: Error): Promise<void> {
     const record = container.record;
-    record.state = { ...record.state, exitCode: error.exitCode, error: error.message };
+    const exitCode = error instanceof StartError ? error.exitCode : record.state.exitCode || 128;
+    record.state = { ...record.state, exitCode, error: error.message };
     await this.store.save(record);
     container.changed();
     if (record.hostConfig.AutoRemove) await this.remove(container, { force: true, removeVolumes: true });
@@ -508,7 +508,7 @@ export class ContainerManager {
   /** docker kill. */
   kill(container: Container, signal: string): void {
     if (!container.running) {
-      throw new ConflictError(`Cannot kill container: ${container.id}: Container ${container.id} is not running`);
+      throw new ConflictError(`Container ${container.id} is not running`);
     }
     const number = signal === '' ? SIG.KILL : parseSignal(signal);
     if (number === undefined) throw new InvalidParameterError(`Invalid signal: ${signal}`);
@@ -586,7 +586,8 @@ export class ContainerManager {
    */
   wait(container: Container, condition: WaitCondition, signal: AbortSignal): Promise<ContainerWaitResponse> {
     const result = (): ContainerWaitResponse => ({
-      Error: container.record.state.error ? { Message: container.record.state.error } : null,
+      // dockerd clears the error when the container is removed (State.SetRemoved).
+      Error: condition !== 'removed' && container.record.state.error ? { Message: container.record.state.error } : null,
       StatusCode: container.record.state.exitCode,
     });
     const stopped = () => !container.running && container.record.state.status !== 'restarting';
@@ -610,15 +611,22 @@ export class ContainerManager {
     });
   }
 
+  /** docker rename, with dockerd 20.10's errors (daemon/rename.go: the new name gets its "/" before it is checked). */
   async rename(container: Container, newName: string): Promise<void> {
-    const name = validateName(newName);
-    if (name === container.name) {
-      throw new ConflictError(`Renaming a container with the same name as its current name`);
+    const slashed = newName.startsWith('/') ? newName : `/${newName}`;
+    if (slashed === container.name) {
+      throw new InvalidParameterError(`Renaming a container with the same name as its current name`);
+    }
+    let name: string;
+    try {
+      name = validateName(newName);
+    } catch {
+      throw new InvalidParameterError(`Error when allocating new name: Invalid container name (${slashed}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     }
     const taken = this.names.get(name);
     if (taken) {
       throw new ConflictError(
-        `Conflict. The container name "${name}" is already in use by container "${taken.id}". You have to remove (or rename) that container to be able to reuse that name.`,
+        `Error when allocating new name: Conflict. The container name "${name}" is already in use by container "${taken.id}". You have to remove (or rename) that container to be able to reuse that name.`,
       );
     }
     const old = container.name;

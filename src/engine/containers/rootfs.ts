@@ -148,13 +148,14 @@ export function resolveUser(ns: MountNamespace, user: string): ResolvedUser {
   return { uid, gid, home };
 }
 
-/** An error starting the container's process, worded as runc's and classified like the docker CLI does (127/126). */
+/** An error starting the container's process, worded as dockerd 20.10 with runc reports it, with the exit code the docker CLI uses (127/126). */
 export class StartError extends InvalidParameterError {
   constructor(
-    message: string,
+    /** What runc says after "unable to start container process: " (without ": unknown"). */
+    readonly detail: string,
     readonly exitCode: number,
   ) {
-    super(`failed to create task for container: ${message}: unknown`);
+    super(`failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ${detail}: unknown`);
   }
 }
 

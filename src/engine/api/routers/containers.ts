@@ -174,7 +174,7 @@ export function containerRoutes(backend: () => ContainersBackend): Route[] {
       try {
         await backend().kill(name, ctx.str('signal'));
       } catch (error) {
-        throw wrapError(error, `cannot kill container: ${name}`);
+        throw wrapError(error, `Cannot kill container: ${name}`);
       }
       return emptyResult(204);
     }),
