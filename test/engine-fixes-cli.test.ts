@@ -287,3 +287,28 @@ test('the init layer as dockerd\'s: /dev/console, /proc, /sys and the /etc files
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a new, empty volume is filled with the image\'s files at its mount point (not with nocopy, not when it has files)', { skip: dockerSkip }, async () => {
+  try {
+    const image = new Set((await ok(['run', '--rm', 'busybox', 'ls', '-a', '/etc'])).split('\n').filter(Boolean));
+    const etc = await ok(['run', '--rm', '-v', 'fx-etc:/etc', 'busybox', 'sh', '-c', 'ls -a /etc; grep -c ^root: /etc/passwd']);
+    const listed = etc.split('\n').filter(Boolean);
+    assert.equal(listed.pop(), '1');
+    assert.deepEqual(new Set(listed), image);
+    // The copy lives in the volume: another container sees it anywhere, and a non-empty volume is not filled again.
+    const again = (await ok(['run', '--rm', '-v', 'fx-etc:/usr', 'busybox', 'ls', '/usr'])).split('\n').filter(Boolean);
+    assert.ok(again.includes('passwd') && !again.includes('bin'), again.join(' '));
+    // Owners, modes, symlinks and hard links come along; the volume's root takes the directory's mode.
+    const detail = await ok(['run', '--rm', '-v', 'fx-bin:/bin', 'busybox', 'sh', '-c', 'stat -c "%a %U %h" /bin /bin/sh; readlink /bin/mtab 2>/dev/null; true']);
+    const fromImage = await ok(['run', '--rm', 'busybox', 'sh', '-c', 'stat -c "%a %U %h" /bin /bin/sh']);
+    assert.equal(detail.split('\n')[1], fromImage.split('\n')[1]);
+    assert.equal(detail.split('\n')[0]!.split(' ')[0], fromImage.split('\n')[0]!.split(' ')[0]);
+    // nocopy, and --mount's volume-nocopy, leave the volume empty.
+    assert.equal(await ok(['run', '--rm', '-v', 'fx-empty1:/etc:nocopy', 'busybox', 'ls', '/etc']), 'hostname\nhosts\nresolv.conf\n');
+    assert.equal(await ok(['run', '--rm', '--mount', 'type=volume,src=fx-empty2,dst=/etc,volume-nocopy', 'busybox', 'ls', '/etc']), 'hostname\nhosts\nresolv.conf\n');
+    // A mount point missing from the image: an empty volume.
+    assert.equal(await ok(['run', '--rm', '-v', 'fx-new:/fx-new', 'busybox', 'ls', '-A', '/fx-new']), '');
+  } finally {
+    await t.docker(['volume', 'rm', 'fx-etc', 'fx-bin', 'fx-empty1', 'fx-empty2', 'fx-new']);
+  }
+});

@@ -21,6 +21,7 @@ import type { ContainerRecord } from './container.ts';
 import { defaultHosts, defaultResolvConf } from './etc-files.ts';
 import type { ImageSource } from './image-source.ts';
 import { initLayer } from './init-layer.ts';
+import { populateVolumes } from './volume-copy.ts';
 import { buildMountNamespace, mkdirp, resolveExecutable, resolveUser, StartError } from './rootfs.ts';
 import type { ContainerMount } from './rootfs.ts';
 import { containerModeTarget, engineErrorOf } from './networking.ts';
@@ -183,6 +184,12 @@ export class ContainerManager {
     record.mounts = await this.planMounts(record);
     await this.images.lease(id, record.layers);
     const container = new Container(record);
+    await populateVolumes({
+      mounts: record.mounts,
+      hostConfig: record.hostConfig,
+      rootfs: () => this.filesystem(container),
+      volume: async (volume) => (await this.volumes.use(volume)).fs,
+    });
     this.containers.set(id, container);
     this.names.set(name, container);
     await this.store.save(record);

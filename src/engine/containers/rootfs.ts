@@ -78,22 +78,39 @@ export function buildMountNamespace(kernel: Kernel, plan: RootfsPlan): MountName
     readOnly: true,
     options: 'nosuid,nodev,noexec,relatime',
   });
+  // As dockerd (sortMounts): shallower destinations first, so a volume on /etc
+  // lies under /etc/hosts and a user's mount on /etc/hosts over Docker's.
+  const steps: { destination: string; apply: () => void }[] = [];
   for (const [path, content] of [
     ['/etc/resolv.conf', plan.resolvConf],
     ['/etc/hostname', `${plan.hostname}\n`],
     ['/etc/hosts', plan.hosts],
   ] as const) {
-    ns.mount(path, new FileFs(utf8(content), { type: 'ext4' }), { source: '/dev/root', options: 'relatime' });
-  }
-  for (const mount of plan.mounts) {
-    if (mount.fs.root().kind === 'dir') mkdirp(ns, mount.destination);
-    else touch(ns, mount.destination);
-    ns.mount(mount.destination, mount.fs, {
-      readOnly: mount.readOnly,
-      source: mount.source,
-      ...(mount.options ? { options: mount.options } : {}),
+    steps.push({
+      destination: path,
+      apply: () => {
+        // Under a volume on /etc the mount point may be missing: made in the volume, as runc does.
+        touch(ns, path);
+        ns.mount(path, new FileFs(utf8(content), { type: 'ext4' }), { source: '/dev/root', options: 'relatime' });
+      },
     });
   }
+  for (const mount of plan.mounts) {
+    steps.push({
+      destination: mount.destination,
+      apply: () => {
+        if (mount.fs.root().kind === 'dir') mkdirp(ns, mount.destination);
+        else touch(ns, mount.destination);
+        ns.mount(mount.destination, mount.fs, {
+          readOnly: mount.readOnly,
+          source: mount.source,
+          ...(mount.options ? { options: mount.options } : {}),
+        });
+      },
+    });
+  }
+  const depth = (path: string): number => path.split('/').filter(Boolean).length;
+  for (const step of steps.sort((a, b) => depth(a.destination) - depth(b.destination))) step.apply();
   return ns;
 }
 
