@@ -184,12 +184,17 @@ export class ContainerManager {
     record.mounts = await this.planMounts(record);
     await this.images.lease(id, record.layers);
     const container = new Container(record);
-    await populateVolumes({
-      mounts: record.mounts,
-      hostConfig: record.hostConfig,
-      rootfs: () => this.filesystem(container),
-      volume: async (volume) => (await this.volumes.use(volume)).fs,
-    });
+    try {
+      await populateVolumes({
+        mounts: record.mounts,
+        hostConfig: record.hostConfig,
+        rootfs: () => this.filesystem(container),
+        volume: async (volume) => (await this.volumes.use(volume)).fs,
+      });
+    } catch (error) {
+      await this.images.release(id);
+      throw error;
+    }
     this.containers.set(id, container);
     this.names.set(name, container);
     await this.store.save(record);
