@@ -5,7 +5,7 @@
  * init layer, volumes populated from the image, health across restarts.
  */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -310,5 +310,50 @@ test('a new, empty volume is filled with the image\'s files at its mount point (
     assert.equal(await ok(['run', '--rm', '-v', 'fx-new:/fx-new', 'busybox', 'ls', '-A', '/fx-new']), '');
   } finally {
     await t.docker(['volume', 'rm', 'fx-etc', 'fx-bin', 'fx-empty1', 'fx-empty2', 'fx-new']);
+  }
+});
+
+/** `drydock daemon` from the sources on `dataRoot`, ready to serve `socket`. */
+async function startDaemon(socket: string, dataRoot: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'daemon', '--host', `unix://${socket}`, '--data-root', dataRoot], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('export DOCKER_HOST=')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`daemon exited with ${code}: ${out}`)));
+  });
+  return child;
+}
+
+test('State.Health survives a restart of drydock daemon (kept with the container, as dockerd\'s config.v2.json)', { skip: dockerSkip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fx-health-'));
+  const socket = join(dir, 'docker.sock');
+  const docker = async (...args: string[]): Promise<string> =>
+    (await promisify(execFile)(DOCKER, args, { env: { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: dir }, encoding: 'utf8' })).stdout;
+  let daemon = await startDaemon(socket, join(dir, 'data'));
+  try {
+    await docker('run', '-d', '--name', 'fx-checked', '--health-cmd', 'exit 3', '--health-interval', '100ms', '--health-retries', '2', 'busybox', 'sleep', '1000');
+    let before = '';
+    for (let i = 0; i < 200 && !before.startsWith('{"Status":"unhealthy"'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      before = (await docker('inspect', '-f', '{{json .State.Health}}', 'fx-checked')).trim();
+    }
+    const health = JSON.parse(before) as { Status: string; FailingStreak: number; Log: { ExitCode: number }[] };
+    assert.equal(health.Status, 'unhealthy');
+    await docker('stop', '-t', '0', 'fx-checked');
+    const stopped = (await docker('inspect', '-f', '{{json .State.Health}}', 'fx-checked')).trim();
+    daemon.kill('SIGTERM');
+    await new Promise((resolve) => daemon.on('exit', resolve));
+    daemon = await startDaemon(socket, join(dir, 'data'));
+    assert.equal((await docker('inspect', '-f', '{{json .State.Health}}', 'fx-checked')).trim(), stopped);
+    assert.ok(JSON.parse(stopped).Log.every((entry: { ExitCode: number }) => entry.ExitCode === 3));
+  } finally {
+    daemon.kill('SIGTERM');
+    await new Promise((resolve) => daemon.on('exit', resolve));
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -45,6 +45,8 @@ export interface ContainerRecord {
   networkSettings: NetworkSettings;
   /** Snapshotter key of the writable layer. */
   snapshotKey: string;
+  /** State.Health, stored with the record as dockerd keeps it in its container config (absent: never checked). */
+  health?: ContainerHealth | null;
 }
 
 /** What exists only while the container runs. */
@@ -78,8 +80,7 @@ export class Container {
   paused = false;
   /** How many times the main process has exited (for `wait?condition=next-exit`). */
   exits = 0;
-  /** State.Health while the config has a healthcheck and the container has run (kept by health.ts's HealthMonitor). */
-  health: ContainerHealth | null = null;
+
   /**
    * Attach sessions waiting for the next start (`docker run` attaches before
    * it starts the container): called with the new stdio before its output
@@ -89,6 +90,19 @@ export class Container {
   private listeners = new Set<() => void>();
 
   constructor(public record: ContainerRecord) {}
+
+  /**
+   * State.Health while the config has a healthcheck and the container has run
+   * (kept by health.ts's HealthMonitor); it lives in the record, so it is
+   * saved with it and survives a daemon restart.
+   */
+  get health(): ContainerHealth | null {
+    return this.record.health ?? null;
+  }
+
+  set health(value: ContainerHealth | null) {
+    this.record.health = value;
+  }
 
   get id(): string {
     return this.record.id;
