@@ -1,7 +1,8 @@
 /**
  * `drydock daemon` as a user runs it: state under --data-root comes back
  * after a clean stop (SIGTERM) and after a crash (SIGKILL): images and tags,
- * volumes and their data, containers (exited ones with their logs; a
+ * volumes and their data, user networks (same id and subnet), containers
+ * (exited ones with their logs; a
  * restart=always one running again).
  */
 import { strict as assert } from 'node:assert';
@@ -48,6 +49,8 @@ test('state survives a clean stop and a crash', { skip: dockerSkip }, async () =
   assert.equal((statSync(socket).mode & 0o777).toString(8), '660');
   await docker('tag', 'busybox', 'mine:v1');
   await docker('volume', 'create', 'keep');
+  await docker('network', 'create', '--subnet', '10.77.0.0/24', 'kept-net');
+  const network = await docker('network', 'inspect', '--format', '{{.Id}} {{json .IPAM.Config}}', 'kept-net');
   await docker('run', '--name', 'writer', '-v', 'keep:/data', 'busybox', 'sh', '-c', 'echo persisted > /data/f; echo logged; echo changed > /etc/motd');
   await docker('run', '-d', '--name', 'always', '--restart', 'always', 'busybox', 'sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done');
   daemon.kill('SIGTERM');
@@ -55,6 +58,8 @@ test('state survives a clean stop and a crash', { skip: dockerSkip }, async () =
 
   daemon = await startDaemon();
   assert.match(await docker('images', '--format', '{{.Repository}}:{{.Tag}}'), /^mine:v1$/m);
+  assert.equal(await docker('network', 'inspect', '--format', '{{.Id}} {{json .IPAM.Config}}', 'kept-net'), network);
+  assert.match(await docker('run', '--rm', '--network', 'kept-net', 'busybox', 'ip', '-4', 'addr', 'show', 'eth0'), /inet 10\.77\.0\.2\/24 /);
   assert.equal(await docker('logs', 'writer'), 'logged\n');
   assert.equal(await docker('run', '--rm', '-v', 'keep:/data', 'busybox', 'cat', '/data/f'), 'persisted\n');
   assert.equal(await docker('start', '-a', 'writer'), 'logged\n');
@@ -68,6 +73,7 @@ test('state survives a clean stop and a crash', { skip: dockerSkip }, async () =
   assert.match(await docker('ps', '-a', '--format', '{{.Names}}'), /writer/);
   assert.match(await docker('ps', '--format', '{{.Names}} {{.Status}}'), /^always Up /m);
   await docker('rm', '-f', 'always', 'writer');
+  assert.equal(await docker('network', 'rm', 'kept-net'), 'kept-net\n');
   daemon.kill('SIGTERM');
   await stopped(daemon);
 });

@@ -176,7 +176,7 @@ export class ContainerManager {
       networkSettings: emptyNetworkSettings(),
       snapshotKey: `container/${id}`,
     };
-    const { networks, warnings } = this.network.plan(record, request.NetworkingConfig?.EndpointsConfig, (target) => this.find(target) !== null);
+    const { networks, warnings } = this.network.plan(record, request.NetworkingConfig?.EndpointsConfig);
     record.networkSettings.Networks = networks;
     // --network host and container:X take their hostname at start (the host's, the other container's).
     const sharesNetwork = networkMode === 'host' || containerModeTarget(networkMode) !== null;
@@ -316,15 +316,16 @@ export class ContainerManager {
       container.restartTimer = null;
     }
     const record = container.record;
-    const overlay = await this.filesystem(container);
-    const network = await this.network.setUp(record, (target) => {
-      const other = this.find(target);
-      return other ? { id: other.id, network: other.runtime?.network ?? null } : null;
-    });
+    let network: ContainerNetwork | null = null;
     try {
+      const overlay = await this.filesystem(container);
+      network = await this.network.setUp(record, (target) => {
+        const other = this.find(target);
+        return other ? { id: other.id, network: other.runtime?.network ?? null } : null;
+      });
       await this.startWithNetwork(container, overlay, network);
     } catch (error) {
-      await this.network.tearDown(network);
+      if (network) await this.network.tearDown(network);
       const failure = engineErrorOf(error);
       await this.failStart(container, failure instanceof Error ? failure : new Error(String(failure)));
       throw failure;

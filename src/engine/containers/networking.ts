@@ -102,16 +102,16 @@ export class ContainerNetworking {
   /**
    * Checks the network settings of `docker create` and returns the initial
    * NetworkSettings.Networks (the endpoints the container will have) and the
-   * warnings dockerd gives. `exists` says whether a container is known (for
-   * `container:X`).
+   * warnings dockerd gives. Like dockerd 20.10 it checks options, not
+   * existence: a missing network or `container:X` target fails the start.
    */
-  plan(record: ContainerRecord, endpointsConfig: Record<string, EndpointSettings> | undefined, exists: (idOrName: string) => boolean): { networks: Record<string, EndpointSettings>; warnings: string[] } {
+  plan(record: ContainerRecord, endpointsConfig: Record<string, EndpointSettings> | undefined): { networks: Record<string, EndpointSettings>; warnings: string[] } {
     const mode = record.hostConfig.NetworkMode ?? 'default';
     const warnings: string[] = [];
     const ports = Object.keys(record.hostConfig.PortBindings ?? {}).length > 0 || record.hostConfig.PublishAllPorts;
     const target = containerModeTarget(mode);
     if (target !== null) {
-      if (!exists(target)) throw new NotFoundError(`No such container: ${target}`);
+      // As dockerd 20.10, a missing container is only an error at start ("No such container: x").
       if (record.config.Hostname) throw new InvalidParameterError('conflicting options: hostname and the network mode');
       if (ports) throw new InvalidParameterError('conflicting options: port publishing and the container type network mode');
       if ((record.hostConfig.Dns ?? []).length > 0) throw new InvalidParameterError('conflicting options: dns and the network mode');
@@ -122,26 +122,27 @@ export class ContainerNetworking {
       parsePortKey(key);
       for (const binding of record.hostConfig.PortBindings![key] ?? []) hostPortOf(binding.HostPort, key);
     }
+    // As dockerd 20.10, a network that does not exist is only an error at start ("network x not found").
     const first = modeNetwork(mode);
-    const network = translated(() => this.manager.get(first));
-    if (network.driver === 'host' && ports) {
+    const network = this.manager.find(first);
+    if (network?.driver === 'host' && ports) {
       warnings.push('Published ports are discarded when using host network mode');
     }
     const networks: Record<string, EndpointSettings> = {};
-    const add = (name: string, config: EndpointSettings | undefined) => {
-      const net = translated(() => this.manager.get(name));
-      this.checkEndpointConfig(net, config);
-      networks[net.name] = requestedEndpoint(net, config);
+    const add = (name: string, net: Network | undefined, config: EndpointSettings | undefined) => {
+      if (net) this.checkEndpointConfig(net, config);
+      networks[net?.name ?? name] = requestedEndpoint(net, config);
     };
-    add(network.name, endpointsConfig?.[mode] ?? endpointsConfig?.[first] ?? endpointsConfig?.[network.name] ?? endpointsConfig?.[network.id]);
+    add(first, network, endpointsConfig?.[mode] ?? endpointsConfig?.[first] ?? (network ? (endpointsConfig?.[network.name] ?? endpointsConfig?.[network.id]) : undefined));
     for (const [name, config] of Object.entries(endpointsConfig ?? {})) {
       // Clients since API 1.44 key the first endpoint by the network mode, "default" included.
-      const net = translated(() => this.manager.get(modeNetwork(name)));
-      if (net === network) continue;
-      if (network.driver !== 'bridge' || net.driver !== 'bridge') {
+      const key = modeNetwork(name);
+      const net = this.manager.find(key);
+      if (key === first || (net && net === network)) continue;
+      if (!network || network.driver !== 'bridge' || (net && net.driver !== 'bridge')) {
         throw new InvalidParameterError('Container cannot be connected to network endpoints: ' + Object.keys(endpointsConfig ?? {}).join(', '));
       }
-      add(net.name, config);
+      add(key, net, config);
     }
     return { networks, warnings };
   }
@@ -272,7 +273,7 @@ export class ContainerNetworking {
     const network = translated(() => this.manager.get(networkIdOrName));
     if (network.driver === 'host') throw new ForbiddenError('container cannot be disconnected from host network or connected to host network');
     if (!(network.name in record.networkSettings.Networks)) {
-      throw new ForbiddenError(`container ${record.id} is not connected to network ${network.name}`);
+      throw new ForbiddenError(`container ${record.id} is not connected to the network ${network.name}`);
     }
     if (running) {
       const endpoint = running.endpoints.get(network.name);
@@ -317,12 +318,12 @@ export class ContainerNetworking {
 }
 
 /** What is recorded for an endpoint the user asked for (before it exists). */
-function requestedEndpoint(network: Network, config: EndpointSettings | undefined): EndpointSettings {
+function requestedEndpoint(network: Network | undefined, config: EndpointSettings | undefined): EndpointSettings {
   return {
     IPAMConfig: config?.IPAMConfig ?? null,
     Links: config?.Links ?? null,
     Aliases: config?.Aliases?.length ? [...config.Aliases] : null,
-    NetworkID: network.id,
+    NetworkID: network?.id ?? '',
     EndpointID: '',
     Gateway: '',
     IPAddress: '',
