@@ -212,7 +212,7 @@ test('docker info prints Drydock\'s values', { skip, timeout: 60_000 }, async ()
   for (const line of [
     ' Server Version: 0.1.0',
     ' Swarm: inactive',
-    ' Kernel Version: drydock',
+    ' Kernel Version: 6.1.0-drydock',
     ' Operating System: Drydock',
     ' OSType: linux',
     ' Architecture: wasm32',
