@@ -252,3 +252,28 @@ test('--ip on a user network with a subnet; refused on the default bridge', { sk
     await t.docker(['network', 'rm', 'ipnet']);
   }
 });
+
+test("/proc/net is the container's namespace in Linux's formats (netstat and route read it)", { skip: dockerSkip }, async () => {
+  await ok(['network', 'create', '--subnet', '10.30.0.0/16', 'procnet']);
+  try {
+    const out = await ok(['run', '--rm', '--network', 'procnet', 'busybox', 'sh', '-c', 'nc -l -p 7000 & sleep 0.3; readlink /proc/net; cat /proc/net/route; head -2 /proc/net/tcp; netstat -tln; route -n']);
+    assert.equal(
+      out,
+      'self/net\n' +
+        'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n' +
+        'eth0\t00000000\t01001E0A\t0003\t0\t0\t0\t00000000\t0\t0\t0\n' +
+        'eth0\t00001E0A\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0\n' +
+        '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n' +
+        '   0: 00000000:1B58 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1\n' +
+        'Active Internet connections (only servers)\n' +
+        'Proto Recv-Q Send-Q Local Address           Foreign Address         State       \n' +
+        'tcp        0      0 0.0.0.0:7000            0.0.0.0:*               LISTEN      \n' +
+        'Kernel IP routing table\n' +
+        'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface\n' +
+        '0.0.0.0         10.30.0.1       0.0.0.0         UG    0      0        0 eth0\n' +
+        '10.30.0.0       0.0.0.0         255.255.0.0     U     0      0        0 eth0\n',
+    );
+  } finally {
+    await t.docker(['network', 'rm', 'procnet']);
+  }
+});

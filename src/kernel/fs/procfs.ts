@@ -9,6 +9,8 @@ import { PipeReadEnd, PipeWriteEnd } from '../fd/pipe.ts';
 import type { PidNamespace } from '../proc/namespaces.ts';
 import type { Process } from '../proc/process.ts';
 import { UNAME } from '../syscalls/identity.ts';
+import { NetworkNamespace } from '../../net/namespace.ts';
+import { procNetDev, procNetRoute, procNetTcp, procNetUdp } from '../../net/proc-net.ts';
 
 /** Clock ticks per second in /proc (Linux's USER_HZ). */
 export const USER_HZ = 100;
@@ -114,6 +116,8 @@ export class ProcFs implements FileSystem {
       return `0.00 0.00 0.00 ${running}/${procs.length} ${last}\n`;
     });
     file('mounts', () => this.mounts());
+    // As Linux: /proc/net is the caller's /proc/self/net (its network namespace).
+    children.set('net', () => new ProcLinkInode(this, '/net', () => 'self/net'));
     file('version', () => `${UNAME.sysname} version ${UNAME.release} (drydock) ${UNAME.version}\n`);
     file('cpuinfo', () => 'processor\t: 0\nvendor_id\t: Drydock\nmodel name\t: WebAssembly (wasm32)\n\n');
     file('stat', () => this.stat());
@@ -155,10 +159,38 @@ export class ProcFs implements FileSystem {
         file('comm', () => `${commOf(proc)}\n`);
         file('environ', () => (proc.alive ? `${proc.env.join('\0')}\0` : ''), 0o400);
         file('mounts', () => this.mountsOf(proc.mounts));
+        children.set('net', () => this.netDir(base, proc));
         children.set('cwd', () => new ProcLinkInode(this, `${base}/cwd`, () => proc.cwd.path, proc));
         children.set('exe', () => new ProcLinkInode(this, `${base}/exe`, () => proc.exe, proc));
         children.set('root', () => new ProcLinkInode(this, `${base}/root`, () => '/', proc));
         children.set('fd', () => this.fdDir(base, proc));
+        return children;
+      },
+      proc,
+    );
+  }
+
+  /**
+   * /proc/PID/net: the process's network namespace in Linux's formats
+   * (busybox netstat, route and ip read these). A process without a
+   * namespace of the network stack (a bare kernel) sees empty tables.
+   */
+  private netDir(base: string, proc: Process): Inode {
+    return new ProcDirInode(
+      this,
+      `${base}/net`,
+      0o555,
+      () => {
+        const children = new Map<string, () => Inode>();
+        const ns = proc.net instanceof NetworkNamespace ? proc.net : null;
+        const file = (name: string, content: (ns: NetworkNamespace) => string) =>
+          children.set(name, () => new ProcFileInode(this, `${base}/net/${name}`, 0o444, () => (ns ? content(ns) : ''), proc));
+        file('dev', procNetDev);
+        file('route', procNetRoute);
+        file('tcp', (n) => procNetTcp(n, 4));
+        file('tcp6', (n) => procNetTcp(n, 6));
+        file('udp', (n) => procNetUdp(n, 4));
+        file('udp6', (n) => procNetUdp(n, 6));
         return children;
       },
       proc,
