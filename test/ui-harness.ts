@@ -100,7 +100,7 @@ export async function buildBrowserBundles(outdir: string): Promise<void> {
     logLevel: 'warning',
     legalComments: 'none',
     platform: 'browser',
-    entryPoints: { drydock: 'src/main.browser.ts', 'process-worker': 'src/worker.browser.ts', 'kernel-worker': 'src/kernel-worker.browser.ts' },
+    entryPoints: { drydock: 'src/main.browser.ts', 'process-worker': 'src/worker.browser.ts', 'kernel-worker': 'src/kernel-worker.browser.ts', sw: 'src/sw.browser.ts' },
     outdir,
     absWorkingDir: new URL('..', import.meta.url).pathname,
   });
