@@ -2,7 +2,8 @@
 const USAGE = `Usage: drydock COMMAND
 
 Commands:
-  daemon   [--host unix:///PATH] [--host tcp://127.0.0.1:PORT] [--data-root DIR] [--storage disk|memory]
+  daemon   [--host unix:///PATH] [--host tcp://127.0.0.1:PORT] [--allow-remote] [--data-root DIR]
+           [--storage disk|memory] [--no-outbound]
            Serve the Docker Engine API (export DOCKER_HOST as it says, then use docker)
   serve    [--port 8080] [--host 127.0.0.1]
            Serve the playground: the engine runs in the page
