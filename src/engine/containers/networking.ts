@@ -273,7 +273,8 @@ export class ContainerNetworking {
     const network = translated(() => this.manager.get(networkIdOrName));
     if (network.driver === 'host') throw new ForbiddenError('container cannot be disconnected from host network or connected to host network');
     if (!(network.name in record.networkSettings.Networks)) {
-      throw new ForbiddenError(`container ${record.id} is not connected to the network ${network.name}`);
+      // dockerd 20.10 words it differently for a running container (libnetwork) and a stopped one (the daemon).
+      throw new ForbiddenError(`container ${record.id} is not connected to ${running ? '' : 'the '}network ${network.name}`);
     }
     if (running) {
       const endpoint = running.endpoints.get(network.name);
