@@ -15,6 +15,8 @@ import { inProcessTransport } from './engine/client/transport.ts';
 import type { ClientRequest, ClientResponse, EngineTransport, HijackHandle, StreamHandle } from './engine/client/transport.ts';
 import { BrowserWorkerHost, yieldToEventLoop } from './platform/browser/worker-host.ts';
 import { IdbBlobStore } from './platform/browser/idb-blob-store.ts';
+import { FetchHostNetwork } from './platform/browser/net-fetch.ts';
+import { NetworkManager } from './net/manager.ts';
 import { servePortRequest } from './platform/browser/port-bridge.ts';
 import type { PortFetchRequest } from './platform/browser/port-bridge.ts';
 import { MemoryBlobStore } from './platform/memory/blob-store.ts';
@@ -29,6 +31,12 @@ export interface EngineInitOptions {
   readonly storage?: 'indexeddb' | 'memory';
   /** IndexedDB database name (several independent playgrounds on one origin). */
   readonly database?: string;
+  /**
+   * Whether containers may reach servers outside (plain HTTP through the
+   * browser's fetch, src/platform/browser/net-fetch.ts); default true. false
+   * is `drydock daemon --no-outbound`: outbound connects answer ENETUNREACH.
+   */
+  readonly outbound?: boolean;
 }
 
 export interface WasmRunResult {
@@ -120,6 +128,7 @@ export const kernelApi = {
       engine = await createEngine({
         kernel,
         blobs,
+        network: new NetworkManager({ host: new FetchHostNetwork(), outbound: options.outbound ?? true }),
         distribution: { fetch: fromWhatwgFetch(globalThis.fetch.bind(globalThis)), browser: true },
         preloadImages: () => loadShippedImages(new URL(options.imagesUrl, self.location.href).href),
         volumes: {

@@ -46,6 +46,8 @@ export interface CreateDrydockOptions {
   /** "indexeddb" (default; state survives reloads) or "memory". */
   readonly storage?: EngineInitOptions['storage'];
   readonly database?: string;
+  /** Whether containers may reach servers outside through the browser's fetch (plain HTTP; default true). */
+  readonly outbound?: boolean;
   /**
    * The ports Service Worker's script, registered with the scope `/ports/`
    * (default: `/sw.js` of this origin, the site's public/sw.js, which imports
@@ -153,6 +155,7 @@ export async function createDrydock(options: CreateDrydockOptions = {}): Promise
     imagesUrl: options.imagesUrl ?? new URL('/images/', location.href).href,
     ...(options.storage ? { storage: options.storage } : {}),
     ...(options.database ? { database: options.database } : {}),
+    ...(options.outbound !== undefined ? { outbound: options.outbound } : {}),
   });
   return {
     docker: new DockerClient(remoteTransport(api)),
