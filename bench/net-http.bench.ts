@@ -4,15 +4,21 @@
  * figure). The reference, measured in the same run with the same client, is
  * a node:http static server in a child process on the host's loopback
  * serving the same file: the ratio says what the container, the network
- * stack and the port publisher cost on top of a plain host server.
+ * stack and the port publisher cost on top of a plain host server. When
+ * Debian's busybox is installed, `busybox httpd` on the host is a second
+ * reference (issue "userland": httpd vs busybox httpd; busybox httpd closes
+ * every connection, so that loop pays a connect per request, as ours does
+ * not).
  *
  * The client: node:http with keep-alive, CONNECTIONS connections, each
  * sending REQUESTS / CONNECTIONS GETs of index.html one after another.
  * Medians of RUNS runs.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent, get } from 'node:http';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NetworkManager } from '../src/net/manager.ts';
@@ -69,6 +75,23 @@ const host = spawn(process.execPath, ['-e', `
   server.listen(0, '127.0.0.1', () => console.log(server.address().port));`], { stdio: ['ignore', 'pipe', 'inherit'] });
 const hostPort = await new Promise<number>((resolve) => host.stdout.once('data', (b: Buffer) => resolve(Number(b.toString().trim()))));
 
+// The busybox reference, when busybox is installed.
+const busybox = spawnSync('busybox', ['httpd', '--help']).error ? null : 'busybox';
+let busyboxPort = 0;
+let busyboxServer: ReturnType<typeof spawn> | null = null;
+if (busybox) {
+  const probe = await new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+  busyboxPort = probe;
+  busyboxServer = spawn(busybox, ['httpd', '-f', '-p', `127.0.0.1:${busyboxPort}`, '-h', docroot], { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+}
+
 const kernel = await netKernel({ warmWorkers: 2 });
 const manager = new NetworkManager({ host: new NodeHostNetwork(), publisher: new NodePortPublisher() });
 manager.createNetwork({ name: 'web' });
@@ -80,13 +103,21 @@ const published = await manager.publish(ns, { containerPort: 80, hostIp: '127.0.
 
 const ours: number[] = [];
 const reference: number[] = [];
+const busyboxRps: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   ours.push(await requestsPerSecond(published.hostPort));
   reference.push(await requestsPerSecond(hostPort));
+  if (busyboxServer) busyboxRps.push(await requestsPerSecond(busyboxPort));
 }
 console.log(
   `${'HTTP GET, host -> nginx (published port)'.padEnd(44)} drydock ${median(ours).toFixed(0).padStart(7)} req/s   host node:http ${median(reference).toFixed(0).padStart(7)} req/s   ratio ${(median(ours) / median(reference)).toFixed(2)} (reported; ${CONNECTIONS} keep-alive connections)`,
 );
+if (busyboxServer) {
+  console.log(
+    `${'HTTP GET, host -> nginx (published port)'.padEnd(44)} drydock ${median(ours).toFixed(0).padStart(7)} req/s   host busybox httpd ${median(busyboxRps).toFixed(0).padStart(7)} req/s   ratio ${(median(ours) / median(busyboxRps)).toFixed(2)} (reported)`,
+  );
+  busyboxServer.kill();
+}
 host.kill();
 await manager.publishing.unpublish(published);
 await kernel.shutdown();
