@@ -29,6 +29,9 @@ import type { ContainerNetwork, ContainerNetworking } from './networking.ts';
 import { groupSignaller, ProcessStdio } from './stdio.ts';
 import type { ContainerStore } from './store.ts';
 import { restoreUpper, saveUpper } from './upper.ts';
+import { storageSizeLimit } from './storage-opt.ts';
+import type { StorageBudget } from '../../unionfs/store/storage-budget.ts';
+import { StorageQuotaError } from '../../unionfs/store/errors.ts';
 
 /** Where bind mounts come from: host directories in Node, page-provided ones in the browser. */
 export interface BindSource {
@@ -44,6 +47,8 @@ export interface ContainerManagerOptions {
   readonly events: EventBus;
   readonly network: ContainerNetworking;
   readonly binds?: BindSource;
+  /** The global storage quota for writable layers (absent: only --storage-opt size= limits them). */
+  readonly budget?: StorageBudget;
 }
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -70,6 +75,7 @@ export class ContainerManager {
   readonly network: ContainerNetworking;
   private readonly store: ContainerStore;
   private readonly binds: BindSource | null;
+  private readonly budget: StorageBudget | null;
 
   constructor(options: ContainerManagerOptions) {
     this.kernel = options.kernel;
@@ -79,6 +85,7 @@ export class ContainerManager {
     this.events = options.events;
     this.network = options.network;
     this.binds = options.binds ?? null;
+    this.budget = options.budget ?? null;
     this.volumes.usedBy = (name) =>
       [...this.containers.values()].filter((c) => c.record.mounts.some((m) => m.Type === 'volume' && m.Name === name)).map((c) => c.id);
   }
@@ -147,6 +154,7 @@ export class ContainerManager {
       while (this.names.has(name));
     }
     if (!request.Image) throw new InvalidParameterError('No image specified');
+    storageSizeLimit(host.StorageOpt); // a bad --storage-opt fails the create (400), not the start
     const image = this.images.resolve(request.Image);
     const config = mergeConfig(request, image.config, request.Image);
     const command = commandOf(config);
@@ -256,9 +264,11 @@ export class ContainerManager {
   async filesystem(container: Container): Promise<OverlayFs> {
     if (container.overlay) return container.overlay;
     const layers = await this.images.layerTrees(container.record.layers);
-    const sizeLimit = storageLimit(container);
+    const sizeLimit = storageSizeLimit(container.record.hostConfig.StorageOpt) ?? undefined;
     const saved = await this.store.loadUpper(container.record.snapshotKey);
-    const upper = saved ? restoreUpper(saved, sizeLimit ? { sizeLimit } : {}) : new MemFs({ type: 'overlay-upper', ...(sizeLimit ? { sizeLimit } : {}) });
+    const limits = { ...(sizeLimit !== undefined ? { sizeLimit } : {}), ...(this.budget ? { guard: this.budget } : {}) };
+    const upper = saved ? restoreUpper(saved, limits) : new MemFs({ type: 'overlay-upper', ...limits });
+    this.budget?.track(upper);
     container.upper = upper;
     container.overlay = new OverlayFs({ lowers: [initLayer(nsFromMs(Date.parse(container.record.created))), ...[...layers].reverse()], upper });
     return container.overlay;
@@ -475,9 +485,21 @@ export class ContainerManager {
 
   /** Saves the record, the log and the writable layer. */
   async persist(container: Container): Promise<void> {
-    await this.store.save(container.record);
-    await this.store.saveLogs(container.id, container.logs.snapshot());
-    if (container.upper) await this.store.saveUpper(container.record.snapshotKey, saveUpper(container.upper));
+    // Out of space (the storage quota, a full disk): the store keeps the
+    // previous save whole, the state stays in memory, and the next save (stop,
+    // shutdown) tries again; the engine carries on.
+    const unlessFull = (error: unknown) => {
+      if (!(error instanceof StorageQuotaError)) throw error;
+    };
+    await this.store.save(container.record).catch(unlessFull);
+    await this.store.saveLogs(container.id, container.logs.snapshot()).catch(unlessFull);
+    const upper = container.upper;
+    if (!upper) return;
+    const used = upper.used;
+    await this.store
+      .saveUpper(container.record.snapshotKey, saveUpper(upper))
+      .then(() => this.budget?.saved(upper, used))
+      .catch(unlessFull);
   }
 
   /** docker stop: the StopSignal, then SIGKILL after the timeout. */
@@ -579,6 +601,7 @@ export class ContainerManager {
     this.containers.delete(container.id);
     this.names.delete(container.name);
     await this.store.remove(container.record);
+    if (container.upper) this.budget?.untrack(container.upper);
     await this.images.release(container.id);
     if (options.removeVolumes) {
       for (const mount of container.record.mounts) {
@@ -697,14 +720,6 @@ export class ContainerManager {
       await this.persist(container).catch(() => {});
     }
   }
-}
-
-function storageLimit(container: Container): number | undefined {
-  const size = container.record.hostConfig.StorageOpt?.size;
-  if (!size) return undefined;
-  const match = /^(\d+)([kmgKMG]?)[bB]?$/.exec(size);
-  if (!match) throw new InvalidParameterError(`invalid storage option size: ${size}`);
-  return Number(match[1]) * ({ '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2]!.toLowerCase() as '' | 'k' | 'm' | 'g']);
 }
 
 /** The environment of a container's process: the config's, with PATH, HOSTNAME, HOME (and TERM with a TTY) as dockerd adds them. */

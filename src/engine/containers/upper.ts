@@ -5,6 +5,7 @@
  * whiteouts as plain files, so they round-trip as ordinary entries.
  */
 import { MemFs } from '../../unionfs/memfs/memfs.ts';
+import type { SpaceGuard } from '../../unionfs/memfs/memfs.ts';
 import { readTar } from '../../unionfs/tar/reader.ts';
 import { tarTree } from '../../unionfs/tar/tree-writer.ts';
 import type { FileKind, Inode } from '../../unionfs/vfs/types.ts';
@@ -13,8 +14,13 @@ export function saveUpper(upper: MemFs): Uint8Array {
   return tarTree(upper.root());
 }
 
-export function restoreUpper(bytes: Uint8Array, options: { sizeLimit?: number } = {}): MemFs {
-  const fs = new MemFs({ type: 'overlay-upper', ...(options.sizeLimit !== undefined ? { sizeLimit: options.sizeLimit } : {}) });
+/**
+ * A writable layer from its saved bytes. The contents are loaded before the
+ * size limit is applied, so a saved layer always loads (even one that a
+ * different accounting would put over its limit); the limit then refuses growth.
+ */
+export function restoreUpper(bytes: Uint8Array, options: { sizeLimit?: number; guard?: SpaceGuard } = {}): MemFs {
+  const fs = new MemFs({ type: 'overlay-upper', ...(options.guard ? { guard: options.guard } : {}) });
   const root = fs.root();
   const byPath = new Map<string, Inode>([['', root]]);
   const parentOf = (parts: string[]): Inode => {
@@ -57,5 +63,6 @@ export function restoreUpper(bytes: Uint8Array, options: { sizeLimit?: number } 
     if (entry.type !== 'symlink') inode.setAttr({ mode: entry.mode, uid: entry.uid, gid: entry.gid, mtimeNs: entry.mtimeNs });
     byPath.set(path, inode);
   }
+  if (options.sizeLimit !== undefined) fs.setSizeLimit(options.sizeLimit);
   return fs;
 }

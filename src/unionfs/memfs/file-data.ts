@@ -37,6 +37,31 @@ export class FileData {
     return total;
   }
 
+  /**
+   * How many bytes `allocated` would grow by if `length` bytes were written
+   * at `offset` (exactly what `write` would allocate), without changing
+   * anything: the size limit is checked with it before a write.
+   */
+  growthFor(offset: number, length: number): number {
+    let growth = 0;
+    let done = 0;
+    while (done < length) {
+      const at = offset + done;
+      const index = Math.floor(at / PAGE_SIZE);
+      const within = at - index * PAGE_SIZE;
+      const count = Math.min(PAGE_SIZE - within, length - done);
+      const page = this.pages[index];
+      const needed = within + count;
+      if (!page || page.length < needed) {
+        let capacity = page ? Math.max(page.length, 16) : 16;
+        while (capacity < needed) capacity *= 2;
+        growth += Math.min(capacity, PAGE_SIZE) - (page?.length ?? 0);
+      }
+      done += count;
+    }
+    return growth;
+  }
+
   read(offset: number, length: number): Uint8Array {
     if (offset >= this.size || length <= 0) return new Uint8Array(0);
     const end = Math.min(this.size, offset + length);

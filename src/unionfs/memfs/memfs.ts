@@ -11,7 +11,7 @@ import type {
   StatFs,
 } from '../vfs/types.ts';
 import { PERM_MASK } from '../vfs/types.ts';
-import { FileData } from './file-data.ts';
+import { FileData, MAX_FILE_SIZE } from './file-data.ts';
 
 let nextDev = 1;
 /** A fresh device number for a new filesystem instance. */
@@ -25,6 +25,18 @@ export interface MemFsOptions {
   /** Upper bound on the bytes of file data (tmpfs size=, storage quotas); ENOSPC beyond it. */
   sizeLimit?: number;
   rootMode?: number;
+  /**
+   * Asked before the file data grows, after `sizeLimit` (the engine's global
+   * storage quota for containers' writable layers, see
+   * src/unionfs/store/storage-budget.ts).
+   */
+  guard?: SpaceGuard;
+}
+
+/** A second opinion on growth: false makes the write fail with ENOSPC. */
+export interface SpaceGuard {
+  /** Whether `fs` (using `fs.used` bytes now) may grow by `delta` more bytes. */
+  allow(fs: MemFs, delta: number): boolean;
 }
 
 /**
@@ -35,7 +47,9 @@ export class MemFs implements FileSystem {
   readonly dev = allocateDev();
   readonly type: string;
   readonly readOnly: boolean;
-  readonly sizeLimit: number;
+  /** The size limit (Infinity for none); see setSizeLimit. */
+  sizeLimit: number;
+  readonly guard: SpaceGuard | null;
   /** Bytes of file data currently allocated, for the size limit. */
   used = 0;
   private nextIno = 1;
@@ -45,6 +59,7 @@ export class MemFs implements FileSystem {
     this.type = options.type ?? 'tmpfs';
     this.readOnly = options.readOnly ?? false;
     this.sizeLimit = options.sizeLimit ?? Number.POSITIVE_INFINITY;
+    this.guard = options.guard ?? null;
     this.rootNode = new MemInode(this, 'dir', { mode: options.rootMode ?? 0o755, uid: 0, gid: 0 });
     this.rootNode.nlink = 2;
   }
@@ -70,9 +85,25 @@ export class MemFs implements FileSystem {
 
   async sync(): Promise<void> {}
 
-  /** Accounts for `delta` more bytes of file data, or throws ENOSPC. */
+  /**
+   * Sets the size limit (Infinity for none). Data already above it stays;
+   * only growth is refused (a restored writable layer is loaded first and
+   * limited afterwards, so loading never fails on a limit).
+   */
+  setSizeLimit(bytes: number): void {
+    this.sizeLimit = bytes;
+  }
+
+  /** Throws ENOSPC unless `delta` more bytes fit under the size limit and the guard. */
+  checkGrowth(delta: number): void {
+    if (delta <= 0) return;
+    if (this.used + delta > this.sizeLimit) fail(Errno.ENOSPC);
+    if (this.guard && !this.guard.allow(this, delta)) fail(Errno.ENOSPC);
+  }
+
+  /** Accounts for `delta` more bytes of file data, or throws ENOSPC (and accounts nothing). */
   charge(delta: number): void {
-    if (delta > 0 && this.used + delta > this.sizeLimit) fail(Errno.ENOSPC);
+    this.checkGrowth(delta);
     this.used += delta;
   }
 }
@@ -165,12 +196,12 @@ export class MemInode implements Inode {
     if (this.kind === 'dir') fail(Errno.EISDIR);
     if (!this.data) fail(Errno.EINVAL);
     this.checkWritable();
+    if (offset + bytes.length > MAX_FILE_SIZE) fail(Errno.EFBIG);
+    // Check the exact growth before writing, so a write that fails changes nothing.
+    this.fs.checkGrowth(this.data.growthFor(offset, bytes.length));
     const before = this.data.allocated;
-    // Check the quota before writing, so a write that fails changes nothing.
-    const growth = Math.max(0, offset + bytes.length - Math.max(this.data.size, before));
-    if (growth > 0 && this.fs.used + growth > this.fs.sizeLimit) fail(Errno.ENOSPC);
     this.data.write(offset, bytes);
-    this.fs.charge(this.data.allocated - before);
+    this.fs.used += this.data.allocated - before;
     this.mtimeNs = this.ctimeNs = nowNs();
     return bytes.length;
   }
