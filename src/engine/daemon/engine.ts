@@ -9,6 +9,7 @@ import { NetworkManager } from '../../net/manager.ts';
 import type { BlobStore } from '../../platform/types.ts';
 import { ContentStore } from '../../unionfs/store/content-store.ts';
 import { Snapshotter } from '../../unionfs/store/snapshotter.ts';
+import { MeteredBlobStore, StorageBudget } from '../../unionfs/store/storage-budget.ts';
 import { createApi } from '../api/create-api.ts';
 import type { EngineApi } from '../api/create-api.ts';
 import { EngineSystemBackend } from '../api/engine-system.ts';
@@ -35,7 +36,12 @@ import type { ImageSubsystemOptions } from './images.ts';
 
 export interface EngineOptions {
   readonly kernel: Kernel;
-  /** Persistent storage (IndexedDB, a directory, memory). */
+  /**
+   * Persistent storage (IndexedDB, a directory, memory). Its `quotaBytes`
+   * (given when it is opened) is the global storage quota: the store refuses
+   * growth beyond it, and containers' writable layers get ENOSPC before they
+   * could no longer be saved (src/unionfs/store/storage-budget.ts).
+   */
   readonly blobs: BlobStore;
   /** How registries are reached (absent: no network; pulls and pushes fail as on a daemon without one). */
   readonly distribution?: ImageSubsystemOptions['distribution'];
@@ -84,25 +90,28 @@ export interface Engine {
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const events = new EventBus();
-  const content = new ContentStore(options.blobs);
+  const blobs = await MeteredBlobStore.wrap(options.blobs);
+  const budget = new StorageBudget(blobs);
+  const content = new ContentStore(blobs);
   const snapshots = new Snapshotter(content);
   const images = await ImageSubsystem.open({
-    blobs: options.blobs,
+    blobs,
     ...(options.distribution ? { distribution: options.distribution } : {}),
     ...(options.preloadImages ? { preload: options.preloadImages } : {}),
   });
-  const volumes = await VolumeManager.open(options.volumes, options.blobs, events);
+  const volumes = await VolumeManager.open(options.volumes, blobs, events);
   const network = options.network ?? new NetworkManager();
   const containers = new ContainerManager({
     network: new ContainerNetworking(network, () => options.name ?? options.kernel.rootUts.hostname),
     kernel: options.kernel,
     images: images.source,
     volumes,
-    store: new ContainerStore(options.blobs, snapshots),
+    store: new ContainerStore(blobs, snapshots),
+    budget,
     events,
     ...(options.binds ? { binds: options.binds } : {}),
   });
-  const networks = await EngineNetworks.open(network, containers, options.blobs, events);
+  const networks = await EngineNetworks.open(network, containers, blobs, events);
   images.connect(containers, events);
   const health = new HealthMonitor(containers, events);
   health.start();
@@ -167,7 +176,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       health.shutdown();
       await containers.shutdown();
       await options.kernel.shutdown();
-      await options.blobs.close();
+      await blobs.close();
     },
   };
 }
