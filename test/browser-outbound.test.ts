@@ -41,9 +41,10 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 import { createDrydock } from '/dist/browser/drydock.js';
 const outbound = new URLSearchParams(location.search).get('outbound') !== 'off';
 const drydock = await createDrydock({ storage: 'memory', serviceWorker: null, database: 'outbound-' + outbound, outbound });
-window.run = async (script) => {
+window.run = async (script, network) => {
   const docker = drydock.docker;
-  const id = await docker.createContainer({ Image: 'busybox', Cmd: ['sh', '-c', script] });
+  if (network) await docker.post('/networks/create', { Name: network }).catch(() => {});
+  const id = await docker.createContainer({ Image: 'busybox', Cmd: ['sh', '-c', script], ...(network ? { HostConfig: { NetworkMode: network } } : {}) });
   const wait = await docker.waitContainer(id, 'next-exit');
   await docker.startContainer(id);
   const { StatusCode } = await wait.result;
@@ -112,8 +113,9 @@ interface RunResult {
   stderr: string;
 }
 
-function run(script: string, p: Page = page): Promise<RunResult> {
-  return p.evaluate((s) => (window as unknown as { run(script: string): Promise<RunResult> }).run(s), script);
+/** Runs `script` in a busybox container of `p` (on the user network `network`, created if need be, else the default bridge). */
+function run(script: string, p: Page = page, network?: string): Promise<RunResult> {
+  return p.evaluate(([s, n]) => (window as unknown as { run(script: string, network?: string): Promise<RunResult> }).run(s, n), [script, network] as const);
 }
 
 test('the page is cross-origin isolated', { skip: browserSkip }, async () => {
@@ -131,12 +133,17 @@ test('wget by name reaches a CORS-enabled server through fetch', { skip: browser
   assert.equal(seen[0]!.origin, new URL(siteUrl).origin);
 });
 
-test('names resolve to stable synthetic addresses (nslookup, getaddrinfo)', { skip: browserSkip }, async () => {
+test('names resolve to stable synthetic addresses (nslookup, getaddrinfo), on the default bridge and through the embedded DNS', { skip: browserSkip }, async () => {
   const r = await run('nslookup example.com; nslookup example.com');
   assert.equal(r.code, 0, r.stderr);
   const addresses = [...r.stdout.matchAll(/Address: (198\.1[89]\.\d+\.\d+)/g)].map((m) => m[1]);
   assert.equal(addresses.length, 2, r.stdout);
   assert.equal(addresses[0], addresses[1]);
+  const user = await run(`cat /etc/resolv.conf; nslookup example.com; wget -q -O - http://outbound.test:${remotePort}/ok`, page, 'outnet');
+  assert.equal(user.code, 0, user.stderr);
+  assert.match(user.stdout, /^nameserver 127\.0\.0\.11$/m);
+  assert.ok(user.stdout.includes(`Address: ${addresses[0]}`), user.stdout);
+  assert.ok(user.stdout.endsWith('hello from outside\n'), user.stdout);
 });
 
 test('a body larger than the buffer arrives whole (chunked); a 404 is wget\'s usual error', { skip: browserSkip }, async () => {
