@@ -1,5 +1,6 @@
 import { Errno, ErrnoError } from '../common/errno.ts';
 import type { SocketAddress } from './address.ts';
+import { concatBytes } from '../common/bytes.ts';
 import type { ConnectionEnd } from './connection.ts';
 
 function isEagain(error: unknown): boolean {
@@ -60,18 +61,8 @@ export class StreamHandle {
   /** Reads until end of stream. */
   async readAll(): Promise<Uint8Array> {
     const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (let chunk = await this.read(); chunk; chunk = await this.read()) {
-      chunks.push(chunk);
-      size += chunk.length;
-    }
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    for (let chunk = await this.read(); chunk; chunk = await this.read()) chunks.push(chunk);
+    return concatBytes(chunks);
   }
 
   /** Half-close (FIN). */

@@ -11,7 +11,7 @@
  *   store.onEvent((e) => eventBus.publish('image', e));
  *   createApi({ backends: { images } });
  */
-import { fromUtf8 } from '../../common/bytes.ts';
+import { concatBytes, fromUtf8 } from '../../common/bytes.ts';
 import type { ImagesBackend } from '../api/routers/image-backend.ts';
 import { ConflictError, InvalidParameterError, NotFoundError, SystemError } from '../errors.ts';
 import type { ContainerConfig } from '../types/container.ts';
@@ -109,19 +109,11 @@ function isSingleReference(refs: readonly Reference[]): boolean {
 
 async function readAll(stream: AsyncIterable<Uint8Array>, signal: AbortSignal): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  let total = 0;
   for await (const chunk of stream) {
     signal.throwIfAborted();
     chunks.push(chunk);
-    total += chunk.length;
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 export class DrydockImagesBackend implements ImagesBackend {

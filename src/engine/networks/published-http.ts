@@ -47,6 +47,7 @@
  * (or errors the body) with the signal's reason and resets the connection.
  */
 import { Errno, ErrnoError } from '../../common/errno.ts';
+import { concatBytes } from '../../common/bytes.ts';
 import { NetworkNotFoundError } from '../../net/errors.ts';
 import type { NetworkManager } from '../../net/manager.ts';
 import type { StreamHandle } from '../../net/stream-handle.ts';
@@ -413,26 +414,16 @@ async function requestBody(request: FetchRequestLike): Promise<Uint8Array | null
   if (!request.body) return null;
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (value && value.length > 0) {
-        chunks.push(value);
-        size += value.length;
-      }
+      if (value && value.length > 0) chunks.push(value);
     }
   } finally {
     reader.releaseLock();
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /** The request as bytes: request line, headers, body. */

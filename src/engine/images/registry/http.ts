@@ -5,6 +5,8 @@
  * platform's fetch or its Response class directly.
  */
 
+import { concatBytes } from '../../../common/bytes.ts';
+
 /** One HTTP request to a registry or its token service. */
 export interface RegistryRequest {
   readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -91,11 +93,5 @@ export async function readBody(chunks: AsyncIterable<Uint8Array>, limit: number,
     if (total > limit) throw new Error(`${what} is larger than ${limit} bytes`);
     parts.push(chunk);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
