@@ -205,7 +205,16 @@ export class ContainerManager {
     }
     this.containers.set(id, container);
     this.names.set(name, container);
-    await this.store.save(record);
+    try {
+      await this.store.save(record);
+    } catch (error) {
+      // Out of space, say: no container is left behind.
+      this.containers.delete(id);
+      this.names.delete(name);
+      if (container.upper) this.budget?.untrack(container.upper);
+      await this.images.release(id);
+      throw error;
+    }
     this.events.publish('container', 'create', id, this.attributes(container));
     return { Id: id, Warnings: warnings };
   }
