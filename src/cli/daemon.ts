@@ -1,6 +1,6 @@
 /**
  * `drydock daemon [--host unix:///PATH] [--host tcp://127.0.0.1:PORT] [--data-root DIR]
- *                 [--storage disk|memory] [--allow-remote] [--no-outbound]`
+ *                 [--storage disk|memory] [--storage-quota SIZE] [--allow-remote] [--no-outbound]`
  *
  * Serves the Docker Engine API so the real docker CLI, docker-compose,
  * dockerode and docker-py can drive Drydock. State lives under the data root
@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { availableParallelism, hostname, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '../engine/daemon/engine.ts';
+import { ramInBytes } from '../engine/containers/storage-opt.ts';
 import { fromWhatwgFetch } from '../engine/images/registry/http.ts';
 import { MemFs } from '../unionfs/memfs/memfs.ts';
 import { MemoryBlobStore } from '../platform/memory/blob-store.ts';
@@ -27,6 +28,8 @@ interface DaemonOptions {
   hosts: string[];
   dataRoot: string;
   storage: 'disk' | 'memory';
+  /** The global storage quota in bytes (images, layers, containers' writable layers), or null. */
+  storageQuota: number | null;
   allowRemote: boolean;
   /** Containers may open connections to the host's network (Docker's default). */
   outbound: boolean;
@@ -42,7 +45,7 @@ export function defaultSocket(): string {
 }
 
 function parseArgs(argv: string[]): DaemonOptions {
-  const options: DaemonOptions = { hosts: [], dataRoot: defaultDataRoot(), storage: 'disk', allowRemote: false, outbound: true };
+  const options: DaemonOptions = { hosts: [], dataRoot: defaultDataRoot(), storage: 'disk', storageQuota: null, allowRemote: false, outbound: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -63,6 +66,13 @@ function parseArgs(argv: string[]): DaemonOptions {
         const storage = value();
         if (storage !== 'disk' && storage !== 'memory') throw new UsageError(`--storage must be disk or memory, not "${storage}"`);
         options.storage = storage;
+        break;
+      }
+      case '--storage-quota': {
+        const text = value();
+        const bytes = ramInBytes(text);
+        if (bytes === null || bytes === 0) throw new UsageError(`--storage-quota must be a size such as 500m or 10g, not "${text}"`);
+        options.storageQuota = bytes;
         break;
       }
       case '--allow-remote':
@@ -128,7 +138,11 @@ export async function daemonCommand(argv: string[]): Promise<number> {
   }
   let blobs: BlobStore;
   try {
-    blobs = options.storage === 'memory' ? await MemoryBlobStore.open() : await DirBlobStore.open({ root: join(options.dataRoot, 'store') });
+    const quotaBytes = options.storageQuota;
+    blobs =
+      options.storage === 'memory'
+        ? await MemoryBlobStore.open(undefined, { quotaBytes })
+        : await DirBlobStore.open({ root: join(options.dataRoot, 'store'), quotaBytes });
   } catch (error) {
     process.stderr.write(`drydock daemon: cannot open the data root ${options.dataRoot}: ${(error as Error).message}\n`);
     return 1;
@@ -160,7 +174,8 @@ export async function daemonCommand(argv: string[]): Promise<number> {
     await engine.shutdown();
     return 1;
   }
-  process.stdout.write(`Drydock engine ready (data root: ${options.storage === 'memory' ? 'in memory' : options.dataRoot})\n`);
+  const quota = options.storageQuota === null ? '' : `, storage quota: ${options.storageQuota} bytes`;
+  process.stdout.write(`Drydock engine ready (data root: ${options.storage === 'memory' ? 'in memory' : options.dataRoot}${quota})\n`);
   for (const url of listening) process.stdout.write(`  listening on ${url}\n`);
   process.stdout.write(`To use it:\n  export DOCKER_HOST=${listening[0]}\n`);
   let stopping = false;

@@ -144,7 +144,7 @@ export function enforceQuota(delta: number, usedBytes: number, quotaBytes: numbe
       delta,
       usedBytes,
       quotaBytes,
-      `storage quota exceeded: ${usedBytes} bytes used + ${delta} requested > quota ${quotaBytes}`,
+      `the storage quota is full (${usedBytes} bytes used + ${delta} requested > quota of ${quotaBytes} bytes)`,
     );
   }
 }

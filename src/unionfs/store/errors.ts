@@ -23,7 +23,8 @@ export abstract class StoreError extends Error {
 /**
  * Space ran out: a store's global quota, the browser's quota (IndexedDB's
  * QuotaExceededError) or the disk (ENOSPC/EDQUOT). Nothing of the failed
- * transaction was stored; the store stays consistent and usable.
+ * transaction was stored; the store stays consistent and usable. The message
+ * starts "no space left on device: " as dockerd's do.
  */
 export class StorageQuotaError extends ErrnoError {
   readonly kind = 'resource-exhausted';
@@ -37,6 +38,8 @@ export class StorageQuotaError extends ErrnoError {
     detail: string,
   ) {
     super(Errno.ENOSPC, detail);
+    // dockerd's wording for a full disk, which clients and users recognise.
+    this.message = `no space left on device: ${detail}`;
     this.name = 'StorageQuotaError';
   }
 }
