@@ -3,7 +3,7 @@ const USAGE = `Usage: drydock COMMAND
 
 Commands:
   daemon   [--host unix:///PATH] [--host tcp://127.0.0.1:PORT] [--allow-remote] [--data-root DIR]
-           [--storage disk|memory] [--no-outbound]
+           [--storage disk|memory] [--storage-quota SIZE] [--no-outbound]
            Serve the Docker Engine API (export DOCKER_HOST as it says, then use docker)
   serve    [--port 8080] [--host 127.0.0.1]
            Serve the playground: the engine runs in the page

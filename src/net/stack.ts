@@ -166,7 +166,7 @@ export class NetworkStack {
     this.warned = true;
     console.warn(
       this.host === null
-        ? 'drydock: containers cannot open connections outside Drydock here (browsers have no raw TCP; HTTP through fetch is not wired yet): connects answer ENETUNREACH'
+        ? 'drydock: containers cannot open connections outside Drydock here (this engine was given no host network): connects answer ENETUNREACH'
         : 'drydock: outbound traffic from containers is switched off: connects outside Drydock answer ENETUNREACH',
     );
   }

@@ -185,8 +185,9 @@ export interface HostNetworkFailure {
 
 /**
  * The host's own network, for containers' outbound traffic (Node: node:net
- * and node:dns). Browsers have no raw TCP: there is no implementation, and
- * the network layer answers outbound connects with ENETUNREACH.
+ * and node:dns). Browsers have no raw TCP: their implementation
+ * (platform/browser/net-fetch.ts) carries plain HTTP/1.x over fetch and
+ * resolves names to synthetic addresses.
  */
 export interface HostNetwork {
   /** Opens a TCP connection; rejects with a HostNetworkFailure. */
