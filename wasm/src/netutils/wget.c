@@ -100,7 +100,9 @@ static int fetch(const char *text, const char *output) {
     a.sin_port = htons(u.port);
     a.sin_addr = ip;
     fcntl(s, F_SETFL, O_NONBLOCK);
-    if (connect(s, (struct sockaddr *)&a, sizeof a) < 0 && errno == EINPROGRESS) {
+    if (connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
+      /* A failure right away (unreachable network, refused on a local address) is reported as busybox does. */
+      if (errno != EINPROGRESS) die("can't connect to remote host (%s): %s", inet_ntoa(ip), strerror(errno));
       struct pollfd p = {.fd = s, .events = POLLOUT};
       if (poll(&p, 1, timeout_s * 1000) == 0) die("download timed out");
       int err = 0;

@@ -106,7 +106,7 @@ int dd_main(int argc, char **argv) {
     }
     if (bs_given) {
       if (full_write(ofd, buf, (size_t)n) != n) {
-        bb_perror_msg("write error");
+        bb_perror_msg("error writing '%s'", out ? out : "standard output");
         status = 1;
         break;
       }
@@ -122,7 +122,7 @@ int dd_main(int argc, char **argv) {
       k += (ssize_t)take;
       if (pending == obs) {
         if (full_write(ofd, obuf, pending) != (ssize_t)pending) {
-          bb_perror_msg("write error");
+          bb_perror_msg("error writing '%s'", out ? out : "standard output");
           status = 1;
           break;
         }
@@ -133,7 +133,7 @@ int dd_main(int argc, char **argv) {
   }
   if (pending) {
     if (full_write(ofd, obuf, pending) != (ssize_t)pending) {
-      bb_perror_msg("write error");
+      bb_perror_msg("error writing '%s'", out ? out : "standard output");
       status = 1;
     } else {
       out_part++;
