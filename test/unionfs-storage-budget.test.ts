@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { Errno, ErrnoError } from '../../common/errno.ts';
-import { MemoryBlobStore } from '../../platform/memory/blob-store.ts';
-import { MemFs } from '../memfs/memfs.ts';
-import { StorageQuotaError } from './errors.ts';
-import { MeteredBlobStore, StorageBudget } from './storage-budget.ts';
+import { Errno, ErrnoError } from '../src/common/errno.ts';
+import { MemoryBlobStore } from '../src/platform/memory/blob-store.ts';
+import { MemFs } from '../src/unionfs/memfs/memfs.ts';
+import { StorageQuotaError } from '../src/unionfs/store/errors.ts';
+import { MeteredBlobStore, StorageBudget } from '../src/unionfs/store/storage-budget.ts';
 
 function enospc(fn: () => unknown): boolean {
   try {
