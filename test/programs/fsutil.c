@@ -19,6 +19,8 @@
  *   fsutil swapdir DIR TARGET   open DIR, rename it to DIR.old, put a symlink to TARGET at DIR,
  *                               then create/mkdir/open-for-write "escaped" through the old dir fd
  *   fsutil cloexec PATH         open(PATH, O_RDONLY|O_CLOEXEC), print fcntl(F_GETFD)
+ *   fsutil statvfs PATH         statvfs: "type=HEX bsize=N frsize=N blocks=N bfree=N bavail=N rdonly=0|1"
+ *   fsutil fstatvfs PATH|pipe   the same through open(O_RDONLY) (or a pipe's read end) and fstatvfs
  * Errors: "fsutil: PATH: strerror" on stderr, exit 1.
  */
 #include <dirent.h>
@@ -28,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include "drydock.h"
 
@@ -188,6 +191,20 @@ int main(int argc, char **argv) {
     printf("create: %s\n", fd >= 0 ? "ok" : strerror(errno));
     printf("mkdir: %s\n", mkdirat(dfd, "escaped-dir", 0755) == 0 ? "ok" : strerror(errno));
     printf("open existing: %s\n", openat(dfd, "existing", O_WRONLY | O_TRUNC) >= 0 ? "ok" : strerror(errno));
+    return 0;
+  }
+  if ((!strcmp(cmd, "statvfs") || !strcmp(cmd, "fstatvfs")) && argc > 2) {
+    struct statvfs sv;
+    if (!strcmp(cmd, "statvfs")) {
+      if (statvfs(argv[2], &sv)) return fail(argv[2]);
+    } else {
+      int fds[2];
+      int fd = !strcmp(argv[2], "pipe") ? (pipe(fds) ? -1 : fds[0]) : open(argv[2], O_RDONLY);
+      if (fd < 0 || fstatvfs(fd, &sv)) return fail(argv[2]);
+    }
+    printf("type=%x bsize=%lu frsize=%lu blocks=%llu bfree=%llu bavail=%llu rdonly=%d\n", sv.f_type, sv.f_bsize,
+           sv.f_frsize, (unsigned long long)sv.f_blocks, (unsigned long long)sv.f_bfree,
+           (unsigned long long)sv.f_bavail, (sv.f_flag & ST_RDONLY) ? 1 : 0);
     return 0;
   }
   if (!strcmp(cmd, "cloexec")) {

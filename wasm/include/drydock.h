@@ -203,6 +203,33 @@ struct drydock_stat {
 DRYDOCK_IMPORT("fstatat")
 int32_t __drydock_fstatat(int32_t dirfd, const char *path, int32_t flags, struct drydock_stat *out);
 DRYDOCK_IMPORT("fstat") int32_t __drydock_fstat(int32_t fd, struct drydock_stat *out);
+
+/* The filesystem holding a file, as Linux's struct statfs (every count a u64).
+ * blocks/bfree/bavail are in bsize units (the fragment size equals bsize). An
+ * overlay (a container's root) reports its writable layer: the
+ * --storage-opt size= limit and what is used of it; a tmpfs its size= limit
+ * (1 TiB without one); proc and sysfs 0 blocks. files is what the filesystem
+ * reports (inodes in use for tmpfs and overlay), ffree is 0. */
+struct drydock_statfs {
+  uint64_t type; /* f_type: Linux magic (OVERLAYFS 0x794c7630, TMPFS 0x01021994, PROC 0x9fa0, ...), 0 unknown */
+  uint64_t bsize;
+  uint64_t blocks;
+  uint64_t bfree;
+  uint64_t bavail;
+  uint64_t files;
+  uint64_t ffree;
+  uint64_t fsid; /* the filesystem's st_dev */
+  uint64_t namemax;
+  uint64_t flags; /* DRYDOCK_ST_RDONLY */
+}; /* 80 bytes */
+
+#define DRYDOCK_ST_RDONLY 1 /* the same value as Linux's ST_RDONLY */
+
+/* statfs of the filesystem holding `path` (resolved from dirfd, symlinks followed). */
+DRYDOCK_IMPORT("statfs")
+int32_t __drydock_statfs(int32_t dirfd, const char *path, struct drydock_statfs *out);
+/* The same for an open fd; pipes, sockets and devices report 0 blocks. */
+DRYDOCK_IMPORT("fstatfs") int32_t __drydock_fstatfs(int32_t fd, struct drydock_statfs *out);
 DRYDOCK_IMPORT("fchmodat")
 int32_t __drydock_fchmodat(int32_t dirfd, const char *path, uint32_t mode, int32_t flags);
 DRYDOCK_IMPORT("fchmod") int32_t __drydock_fchmod(int32_t fd, uint32_t mode);

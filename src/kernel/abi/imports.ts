@@ -103,6 +103,8 @@ export const DRYDOCK_IMPORTS: readonly string[] = [
   'tcsetwinsize',
   'tcgetpgrp',
   'tcsetpgrp',
+  'statfs',
+  'fstatfs',
   'socket',
   'bind',
   'listen',

@@ -99,6 +99,26 @@ export function exitCodeOf(status: number): number {
   return sig === 0 ? (status >> 8) & 0xff : 128 + sig;
 }
 
+/**
+ * statfs f_type values (Linux's *_MAGIC from <linux/magic.h>), by the
+ * FileSystem.type names Drydock mounts. A type not listed reports 0.
+ */
+export const FS_MAGIC: Readonly<Record<string, number>> = {
+  overlay: 0x794c7630,
+  tmpfs: 0x01021994,
+  proc: 0x9fa0,
+  sysfs: 0x62656572,
+  ext4: 0xef53,
+  devpts: 0x1cd1,
+  mqueue: 0x19800202,
+  cgroup2: 0x63677270,
+  pipefs: 0x50495045,
+  sockfs: 0x534f434b,
+};
+
+/** statfs f_flags: ST_RDONLY. */
+export const ST_RDONLY = 1;
+
 /** S_IF* type bits. */
 export const S_IFMT = 0o170000;
 export const S_IFSOCK = 0o140000;

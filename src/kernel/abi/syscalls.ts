@@ -91,6 +91,8 @@ export const SYS = {
   tcsetwinsize: 104,
   tcgetpgrp: 105,
   tcsetpgrp: 106,
+  statfs: 107,
+  fstatfs: 108,
   // drydock extension: sockets (wasm/include/drydock.h, "sockets")
   socket: 140,
   bind: 141,

@@ -601,6 +601,9 @@ export class GuestImports {
       fstatat: (dirfd: number, path: number, flags: number, out: number) =>
         this.rawOut(SYS.fstatat, out, 88, (w) => w.putI32(dirfd).putBytes(cpath(path)).putI32(flags)),
       fstat: (fd: number, out: number) => this.rawOut(SYS.fstat, out, 88, (w) => w.putI32(fd)),
+      statfs: (dirfd: number, path: number, out: number) =>
+        this.rawOut(SYS.statfs, out, 80, (w) => w.putI32(dirfd).putBytes(cpath(path))),
+      fstatfs: (fd: number, out: number) => this.rawOut(SYS.fstatfs, out, 80, (w) => w.putI32(fd)),
       fchmodat: (dirfd: number, path: number, mode: number, flags: number) =>
         this.simple(SYS.fchmodat, (w) => w.putI32(dirfd).putBytes(cpath(path)).putU32(mode).putI32(flags)),
       fchmod: (fd: number, mode: number) => this.simple(SYS.fchmod, (w) => w.putI32(fd).putU32(mode)),

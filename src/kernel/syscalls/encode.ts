@@ -1,5 +1,5 @@
 /** Encoders for the structs WASI and drydock calls return (written to the channel as raw bytes). */
-import type { Stat } from '../../unionfs/vfs/types.ts';
+import type { Stat, StatFs } from '../../unionfs/vfs/types.ts';
 import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, S_IFSOCK } from '../abi/linux.ts';
 import { SIZE } from '../abi/wasi.ts';
 import type { Wire } from '../channel/wire.ts';
@@ -53,4 +53,31 @@ export function putDrydockStat(w: Wire, stat: Stat): void {
   v.setBigInt64(64, stat.atimeNs, true);
   v.setBigInt64(72, stat.mtimeNs, true);
   v.setBigInt64(80, stat.ctimeNs, true);
+}
+
+/** What struct drydock_statfs carries besides the filesystem's own StatFs. */
+export interface StatFsExtra {
+  /** f_type: a Linux *_MAGIC (abi/linux.ts FS_MAGIC), 0 if unknown. */
+  readonly magic: number;
+  /** f_fsid: the filesystem's device number. */
+  readonly fsid: number;
+  /** f_flags: ST_RDONLY for a read-only mount or filesystem. */
+  readonly flags: number;
+}
+
+/** struct drydock_statfs (80 bytes, see wasm/include/drydock.h). Every block count is in `bsize` units. */
+export function putDrydockStatfs(w: Wire, s: StatFs, extra: StatFsExtra): void {
+  const bytes = w.reserve(80);
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u64 = (n: number) => BigInt(Math.max(0, Math.floor(Number.isFinite(n) ? n : 0)));
+  v.setBigUint64(0, u64(extra.magic), true);
+  v.setBigUint64(8, u64(s.blockSize), true);
+  v.setBigUint64(16, u64(s.totalBlocks), true);
+  v.setBigUint64(24, u64(Math.min(s.freeBlocks, s.totalBlocks)), true);
+  v.setBigUint64(32, u64(Math.min(s.freeBlocks, s.totalBlocks)), true);
+  v.setBigUint64(40, u64(s.files), true);
+  v.setBigUint64(48, 0n, true);
+  v.setBigUint64(56, u64(extra.fsid), true);
+  v.setBigUint64(64, 255n, true);
+  v.setBigUint64(72, u64(extra.flags), true);
 }

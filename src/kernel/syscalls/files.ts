@@ -1,12 +1,16 @@
-/** The file calls WASI lacks: full stat, chmod, chown, mknod, umask. */
+/** The file calls WASI lacks: full stat, statfs, chmod, chown, mknod, umask. */
 import { Errno, fail } from '../../common/errno.ts';
 import type { Location } from '../../unionfs/vfs/mount-namespace.ts';
 import type { FileKind } from '../../unionfs/vfs/types.ts';
-import { S_IFBLK, S_IFCHR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK } from '../abi/linux.ts';
+import { FS_MAGIC, S_IFBLK, S_IFCHR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK, ST_RDONLY } from '../abi/linux.ts';
+import type { FileDescription } from '../fd/description.ts';
 import { InodeDescription } from '../fd/inode-file.ts';
+import { PipeReadEnd, PipeWriteEnd } from '../fd/pipe.ts';
+import { PtySlave } from '../fd/pty.ts';
+import { SocketDescription } from '../fd/socket.ts';
 import { changeMode, changeOwner } from './attrs.ts';
 import type { SyscallContext, SyscallEntry } from './context.ts';
-import { putDrydockStat } from './encode.ts';
+import { putDrydockStat, putDrydockStatfs } from './encode.ts';
 
 const AT_SYMLINK_NOFOLLOW = 0x1;
 
@@ -21,6 +25,24 @@ function fdLocation(ctx: SyscallContext, fd: number): Location {
   const d = ctx.proc.fds.get(fd).description;
   if (!(d instanceof InodeDescription)) fail(Errno.EINVAL);
   return d.location;
+}
+
+/** statfs of the filesystem mounted where `location` was found (the mount's read-only flag counts too). */
+function putLocationStatfs(ctx: SyscallContext, location: Location): void {
+  const fs = location.mount.fs;
+  putDrydockStatfs(ctx.out(), fs.statfs(), {
+    magic: FS_MAGIC[fs.type] ?? 0,
+    fsid: fs.dev,
+    flags: location.mount.readOnly || fs.readOnly ? ST_RDONLY : 0,
+  });
+}
+
+/** The pseudo-filesystem Linux reports for an fd that is not a file in a mounted filesystem. */
+function pseudoMagic(d: FileDescription): number {
+  if (d instanceof SocketDescription) return FS_MAGIC['sockfs']!;
+  if (d instanceof PipeReadEnd || d instanceof PipeWriteEnd) return FS_MAGIC['pipefs']!;
+  if (d instanceof PtySlave) return FS_MAGIC['devpts']!;
+  return FS_MAGIC['tmpfs']!; // character devices live in /dev (a tmpfs); host streams look like it too
 }
 
 export const FILE_SYSCALLS: Record<string, SyscallEntry> = {
@@ -40,6 +62,30 @@ export const FILE_SYSCALLS: Record<string, SyscallEntry> = {
     support: 'full',
     handler: (ctx) => {
       putDrydockStat(ctx.out(), ctx.proc.fds.get(ctx.w.i32()).description.stat());
+      return 0;
+    },
+  },
+  statfs: {
+    name: 'statfs',
+    support: 'full',
+    handler: (ctx) => {
+      const dirfd = ctx.w.i32();
+      const path = ctx.path();
+      putLocationStatfs(ctx, resolveAt(ctx, dirfd, path, 0));
+      return 0;
+    },
+  },
+  fstatfs: {
+    name: 'fstatfs',
+    support: 'full',
+    handler: (ctx) => {
+      const d = ctx.proc.fds.get(ctx.w.i32()).description;
+      if (d instanceof InodeDescription) {
+        putLocationStatfs(ctx, d.location);
+      } else {
+        // Pipes, sockets, terminals and devices: no blocks, as on Linux's pipefs/sockfs.
+        putDrydockStatfs(ctx.out(), { blockSize: 4096, totalBlocks: 0, freeBlocks: 0, files: 0 }, { magic: pseudoMagic(d), fsid: 0, flags: 0 });
+      }
       return 0;
     },
   },
