@@ -285,3 +285,35 @@ describe('drydock daemon --storage-quota', { skip: dockerSkip, timeout: 120_000 
     }
   });
 });
+
+describe('df inside a container shows the real sizes (statfs)', { skip: dockerSkip, timeout: 240_000 }, () => {
+  let engine: TestEngine;
+  before(async () => {
+    engine = await startTestEngine();
+  });
+  after(async () => {
+    await engine?.close();
+  });
+
+  test('the root overlay reports the --storage-opt size= limit and what is used of it', async () => {
+    const empty = await engine.docker(['run', '--rm', '--storage-opt', 'size=1m', 'busybox', 'df', '/']);
+    assert.equal(empty.code, 0, empty.stderr);
+    const lines = empty.stdout.split('\n');
+    assert.equal(lines[0], 'Filesystem           1K-blocks      Used Available Use% Mounted on');
+    const row = /^overlay +(\d+) +(\d+) +(\d+) +(\d+)% \/$/.exec(lines[1]!);
+    assert.ok(row, `df / printed ${JSON.stringify(empty.stdout)}`);
+    assert.equal(row[1], '1024');
+    assert.equal(Number(row[2]) + Number(row[3]), 1024, 'used + available = the limit');
+
+    // 512 KiB written: at least that much is used, and available shrinks by as much.
+    const written = await engine.docker([
+      'run', '--rm', '--storage-opt', 'size=1m', 'busybox', 'sh', '-c', 'dd if=/dev/zero of=/f bs=1k count=512 2>/dev/null; df -h /; df /',
+    ]);
+    assert.equal(written.code, 0, written.stderr);
+    assert.match(written.stdout, /^overlay +1\.0M +\d+(\.\d)?K +\d+(\.\d)?K +\d+% \/$/m);
+    const used = /^overlay +1024 +(\d+) +(\d+) +(\d+)% \/$/m.exec(written.stdout);
+    assert.ok(used, written.stdout);
+    assert.ok(Number(used[1]) >= 512, `used ${used[1]} KiB after writing 512 KiB`);
+    assert.ok(Number(used[2]) <= 1024 - 512, `available ${used[2]} KiB after writing 512 KiB`);
+  });
+});
