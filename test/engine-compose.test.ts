@@ -127,9 +127,28 @@ function ok(target: Target, r: Run, what: string): Run {
   return r;
 }
 
-/** Compose's output with what must differ between the engines rewritten: the published port. */
+/**
+ * Compose's output with what must differ between the engines rewritten: the
+ * published port, and the order of the "... done" lines of a parallel step
+ * (compose prints them as its threads finish, in any order on either engine).
+ */
 function normalised(target: Target, text: string): string {
-  return text.replaceAll(`:${target.webPort}->`, ':<port>->');
+  const lines = text.replaceAll(`:${target.webPort}->`, ':<port>->').split('\n');
+  const out: string[] = [];
+  let group: string[] = [];
+  const flush = () => {
+    out.push(...group.sort());
+    group = [];
+  };
+  for (const line of lines) {
+    if (/ \.\.\. done\r?$/.test(line)) group.push(line);
+    else {
+      flush();
+      out.push(line);
+    }
+  }
+  flush();
+  return out.join('\n');
 }
 
 /** Runs `step` on every target, then requires the normalised outputs `compare` picks to be equal across them. */
