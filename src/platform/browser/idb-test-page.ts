@@ -24,8 +24,12 @@ export interface PersistedState {
 export interface QuotaOutcome {
   readonly acked: number;
   readonly error: { readonly name: string; readonly message: string; readonly errno: number; readonly quotaBytes: number | null } | null;
-  /** Problems found after the quota error, after freeing space, after reopening ([] when healthy). */
+  /** Problems found after the quota error and after deleting half the blobs ([] when healthy). */
   readonly problems: string[];
+  /** What deleting half the acknowledged blobs took off the store's own accounting (usedBytes: their bytes and records). */
+  readonly freedBytes: number;
+  /** The bytes of the blobs deleted. */
+  readonly deletedBytes: number;
 }
 
 export interface BenchTimes {
@@ -37,7 +41,16 @@ export interface StorePageApi {
   runSuite(filter: string): Promise<CaseResult[]>;
   persistWrite(dbName: string): Promise<PersistedState>;
   persistCheck(dbName: string, expected: PersistedState): Promise<string[]>;
+  /**
+   * Fills store `dbName` with `blobBytes` blobs until the browser refuses one,
+   * checks the store, then deletes half of what was acknowledged. The store
+   * stays open for `quotaAfterFree`: Chromium does not give deleted IndexedDB
+   * space back to the quota at once, so the caller raises the quota (from the
+   * browser's current usage) before that step.
+   */
   quotaFill(dbName: string, blobBytes: number): Promise<QuotaOutcome>;
+  /** After `quotaFill`: stores one more blob, checks, reopens the store and checks again; returns the problems. */
+  quotaAfterFree(dbName: string, blobBytes: number): Promise<string[]>;
   bench(sizeBytes: number, rounds: number): Promise<BenchTimes>;
 }
 
@@ -88,6 +101,17 @@ async function consistencyProblems(store: BlobStore): Promise<string[]> {
   return problems;
 }
 
+/** Consistency problems, and acknowledged blobs that are gone, each prefixed with `when`. */
+async function ackedProblems(when: string, store: BlobStore, acked: readonly string[]): Promise<string[]> {
+  const problems = (await consistencyProblems(store)).map((p) => `${when}: ${p}`);
+  const content = new ContentStore(store);
+  for (const digest of acked) if (!(await content.has(digest))) problems.push(`${when}: acknowledged ${digest} lost`);
+  return problems;
+}
+
+/** quotaFill's open store and acknowledged digests, until quotaAfterFree. */
+const quotaRuns = new Map<string, { store: BlobStore; acked: string[] }>();
+
 const api: StorePageApi = {
   runSuite: (filter) => runConformance(conformanceFactory, filter),
 
@@ -136,33 +160,42 @@ const api: StorePageApi = {
   },
 
   async quotaFill(dbName, blobBytes) {
-    let store = await IdbBlobStore.open({ name: dbName });
+    const store = await IdbBlobStore.open({ name: dbName });
     const acked: string[] = [];
+    quotaRuns.set(dbName, { store, acked });
     let error: QuotaOutcome['error'] = null;
     const problems: string[] = [];
-    try {
-      let content = new ContentStore(store);
-      for (let i = 0; i < 400 && error === null; i++) {
-        try {
-          acked.push((await content.put(patternBytes(blobBytes, 100 + i))).digest);
-        } catch (e) {
-          if (!(e instanceof StorageQuotaError)) throw e;
-          error = { name: e.name, message: e.message, errno: e.errno, quotaBytes: e.quotaBytes };
-        }
+    const content = new ContentStore(store);
+    for (let i = 0; i < 400 && error === null; i++) {
+      try {
+        acked.push((await content.put(patternBytes(blobBytes, 100 + i))).digest);
+      } catch (e) {
+        if (!(e instanceof StorageQuotaError)) throw e;
+        error = { name: e.name, message: e.message, errno: e.errno, quotaBytes: e.quotaBytes };
       }
-      const check = async (when: string) => {
-        for (const p of await consistencyProblems(store)) problems.push(`${when}: ${p}`);
-        for (const digest of acked) if (!(await content.has(digest))) problems.push(`${when}: acknowledged ${digest} lost`);
-      };
-      await check('after the quota error');
-      for (const digest of acked.splice(0, Math.ceil(acked.length / 2))) await content.delete(digest);
-      acked.push((await content.put(patternBytes(blobBytes, 9999))).digest);
-      await check('after freeing space');
+    }
+    problems.push(...(await ackedProblems('after the quota error', store, acked)));
+    const before = (await store.usage()).usedBytes;
+    const doomed = acked.splice(0, Math.ceil(acked.length / 2));
+    for (const digest of doomed) await content.delete(digest);
+    const freedBytes = before - (await store.usage()).usedBytes;
+    problems.push(...(await ackedProblems('after deleting half', store, acked)));
+    for (const digest of doomed) if (await content.has(digest)) problems.push(`deleted ${digest} is still there`);
+    return { acked: acked.length + doomed.length, error, problems, freedBytes, deletedBytes: doomed.length * blobBytes };
+  },
+
+  async quotaAfterFree(dbName, blobBytes) {
+    const run = quotaRuns.get(dbName);
+    if (!run) throw new Error(`quotaFill('${dbName}') did not run`);
+    quotaRuns.delete(dbName);
+    let store = run.store;
+    try {
+      run.acked.push((await new ContentStore(store).put(patternBytes(blobBytes, 9999))).digest);
+      const problems = await ackedProblems('after freeing space', store, run.acked);
       await store.close();
       store = await IdbBlobStore.open({ name: dbName });
-      content = new ContentStore(store);
-      await check('after reopening');
-      return { acked: acked.length, error, problems };
+      problems.push(...(await ackedProblems('after reopening', store, run.acked)));
+      return problems;
     } finally {
       await store.close();
     }
