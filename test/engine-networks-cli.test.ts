@@ -278,3 +278,27 @@ test("/proc/net is the container's namespace in Linux's formats (netstat and rou
     await t.docker(['network', 'rm', 'procnet']);
   }
 });
+
+test('traffic is counted per interface: /proc/net/dev, ifconfig and docker stats', { skip: dockerSkip }, async () => {
+  await ok(['network', 'create', 'count-net']);
+  await ok(['run', '-d', '--name', 'counted', '--network', 'count-net', 'busybox', 'sh', '-c', WEB_SCRIPT]);
+  try {
+    const before = await ok(['stats', '--no-stream', '--format', '{{.NetIO}}', 'counted']);
+    assert.equal(before, '0B / 0B\n');
+    await eventually('wget counted', () => ok(['run', '--rm', '--network', 'count-net', 'busybox', 'wget', '-q', '-O', '-', 'http://counted/']));
+    const dev = await ok(['exec', 'counted', 'cat', '/proc/net/dev']);
+    const eth0 = /^ +eth0: +(\d+) +(\d+) +0 +0 +0 +0 +0 +0 +(\d+) +(\d+) /m.exec(dev);
+    assert.ok(eth0, dev);
+    const [rxBytes, rxPackets, txBytes, txPackets] = eth0.slice(1).map(Number) as [number, number, number, number];
+    // The request came in (at least its request line), the page went out (its body and headers).
+    assert.ok(rxBytes > 'GET / HTTP/1.1\r\n'.length && rxPackets > 0, dev);
+    assert.ok(txBytes > 'hello from xxxxxxxxxxxx\n'.length && txPackets > 0, dev);
+    const stats = await ok(['stats', '--no-stream', '--format', '{{.NetIO}}', 'counted']);
+    assert.match(stats, /^\d+(\.\d+)?k?B \/ \d+(\.\d+)?k?B\n$/);
+    assert.notEqual(stats, '0B / 0B\n');
+    assert.match(await ok(['exec', 'counted', 'ifconfig', 'eth0']), new RegExp(`RX packets:${rxPackets} `));
+  } finally {
+    await t.docker(['rm', '-f', 'counted']);
+    await t.docker(['network', 'rm', 'count-net']);
+  }
+});

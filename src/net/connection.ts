@@ -1,5 +1,7 @@
 import { Errno, fail } from '../common/errno.ts';
 import { ByteQueue } from './byte-queue.ts';
+import { countTraffic } from './namespace.ts';
+import type { InterfaceCounters } from './namespace.ts';
 import { WOULD_BLOCK } from './socket.ts';
 
 /** Bytes a connection buffers in each direction (Linux's autotuned loopback buffers are of this order). */
@@ -42,6 +44,8 @@ export class ConnectionEnd {
   writeShut = false;
   readShut = false;
   onChange: (() => void) | null = null;
+  /** The counters of the interface this end's traffic leaves by (null: none, e.g. the host's side). */
+  counters: InterfaceCounters | null = null;
 
   constructor(capacity = STREAM_BUFFER) {
     this.rx = new ByteQueue(capacity);
@@ -86,6 +90,7 @@ export class ConnectionEnd {
     const room = peer.rx.room;
     if (room === 0) throw WOULD_BLOCK;
     const n = peer.rx.push(data.slice(0, Math.min(room, data.length)));
+    countTraffic(this.counters, peer.counters, n);
     peer.notify();
     return n;
   }

@@ -13,12 +13,34 @@ export interface InterfaceAddress {
   readonly prefix: number;
 }
 
-/** Packet and byte counters (ifconfig, /proc/net/dev). */
+/** Packet and byte counters (ifconfig, /proc/net/dev, docker stats). */
 export interface InterfaceCounters {
   rxPackets: number;
   rxBytes: number;
   txPackets: number;
   txBytes: number;
+}
+
+/** TCP payload per segment on a 1500-byte MTU (Linux's MSS with timestamps). */
+const SEGMENT_PAYLOAD = 1448;
+
+/**
+ * Counts `bytes` of payload sent from `from` and received by `to` (either
+ * may be null: the other side is outside Drydock or not an interface). The
+ * stack carries byte streams, not packets: a write counts as the segments it
+ * would take (datagrams count one each), so packet counts are estimates and
+ * byte counts are payload bytes (no headers).
+ */
+export function countTraffic(from: InterfaceCounters | null, to: InterfaceCounters | null, bytes: number, datagram = false): void {
+  const packets = datagram ? 1 : Math.ceil(bytes / SEGMENT_PAYLOAD);
+  if (from) {
+    from.txBytes += bytes;
+    from.txPackets += packets;
+  }
+  if (to) {
+    to.rxBytes += bytes;
+    to.rxPackets += packets;
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import type { SocketAddress } from './address.ts';
 import { ConnectionEnd, STREAM_BUFFER } from './connection.ts';
 import type { DatagramSocket } from './datagram-socket.ts';
 import { bridgeHostStream } from './host-bridge.ts';
-import { Bridge, NetworkNamespace } from './namespace.ts';
+import { Bridge, countTraffic, NetworkNamespace } from './namespace.ts';
 import { StreamHandle } from './stream-handle.ts';
 import { EmbeddedDns } from './dns/server.ts';
 import type { WaitingConnect } from './stream-socket.ts';
@@ -212,6 +212,8 @@ export class NetworkStack {
           }
           const end = listener.offer(src, dst, capacity);
           if (end) {
+            end.counters = from.interfaceOf(src.ip)?.counters ?? null;
+            end.peer.counters = target.interfaceOf(dst.ip)?.counters ?? null;
             finish(end);
             return true;
           }
@@ -241,6 +243,7 @@ export class NetworkStack {
               return;
             }
             const [inner, outer] = ConnectionEnd.pair(capacity, STREAM_BUFFER);
+            inner.counters = from.interfaceOf(src.ip)?.counters ?? null;
             bridgeHostStream(outer, stream);
             finish(inner);
           },
@@ -301,6 +304,7 @@ export class NetworkStack {
     }
     const socket = ns.udp.lookup(dst.ip, dst.port, (s) => s.acceptsFrom(src));
     if (!socket) return false;
+    countTraffic(from.interfaceOf(src.ip)?.counters ?? null, ns.interfaceOf(dst.ip)?.counters ?? null, data.length, true);
     socket.deliver(data, src);
     return true;
   }

@@ -32,9 +32,11 @@ import type {
   ContainerWaitResponse,
   CpuStats,
   FilesystemChange,
+  NetworkStats,
   PathStat,
   WaitCondition,
 } from '../types/container.ts';
+import type { InterfaceCounters } from '../../net/namespace.ts';
 import { archive, exportRoot, extract, pathStat } from './archive.ts';
 import { DEFAULT_DETACH_KEYS, parseDetachKeys, runAttach } from './attach.ts';
 import type { Container } from './container.ts';
@@ -255,7 +257,7 @@ export class EngineContainersBackend implements ContainersBackend {
     const group = container.runtime?.group;
     const memory = group?.memoryBytes() ?? 0;
     const emptyCpu: CpuStats = { cpu_usage: { total_usage: 0, usage_in_kernelmode: 0, usage_in_usermode: 0 }, throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 } };
-    const networks = Object.keys(container.record.networkSettings.Networks).length > 0 ? { eth0: zeroNetStats() } : undefined;
+    const networks = networkStats(container);
     return {
       name: container.name,
       id: container.id,
@@ -429,6 +431,19 @@ function stdioForAttach(container: Container, clientGone: Promise<void>, stream:
   });
 }
 
-function zeroNetStats() {
-  return { rx_bytes: 0, rx_packets: 0, rx_errors: 0, rx_dropped: 0, tx_bytes: 0, tx_packets: 0, tx_errors: 0, tx_dropped: 0 };
+/**
+ * The `networks` of a stats sample: one entry per interface of the
+ * container's endpoints (eth0, eth1, ...), from the interface counters;
+ * absent without a network (none, or not running with one), as dockerd.
+ */
+function networkStats(container: Container): Record<string, NetworkStats> | undefined {
+  const endpoints = container.runtime?.network.endpoints;
+  if (!endpoints) return Object.keys(container.record.networkSettings.Networks).length > 0 ? { eth0: netStatsOf(null) } : undefined;
+  const out: Record<string, NetworkStats> = {};
+  for (const endpoint of endpoints.values()) if (endpoint.iface) out[endpoint.iface.name] = netStatsOf(endpoint.iface.counters);
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function netStatsOf(c: InterfaceCounters | null): NetworkStats {
+  return { rx_bytes: c?.rxBytes ?? 0, rx_packets: c?.rxPackets ?? 0, rx_errors: 0, rx_dropped: 0, tx_bytes: c?.txBytes ?? 0, tx_packets: c?.txPackets ?? 0, tx_errors: 0, tx_dropped: 0 };
 }
