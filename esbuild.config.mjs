@@ -6,6 +6,7 @@
  * Usage: node esbuild.config.mjs [--watch]
  */
 import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
@@ -19,9 +20,23 @@ const common = {
   legalComments: 'none',
 };
 
+/** What `docker version` shows as the server's Git commit and build time (outside a git checkout: none). */
+function buildInfo() {
+  let gitCommit = '';
+  try {
+    gitCommit = execFileSync('git', ['rev-parse', '--short=7', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    // not a git checkout (an npm package): no commit to show
+  }
+  // Go's time.RFC3339Nano layout as dockerd prints it, which the CLI parses.
+  const buildTime = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000000+00:00');
+  return { gitCommit, buildTime };
+}
+
 const builds = [
   {
     ...common,
+    define: { __DRYDOCK_BUILD__: JSON.stringify(buildInfo()) },
     platform: 'node',
     entryPoints: { cli: 'src/cli/main.ts', 'process-worker.node': 'src/worker.node.ts' },
     outdir: 'dist',

@@ -37,6 +37,15 @@ interface DaemonOptions {
 
 class UsageError extends Error {}
 
+
+/** Set by esbuild.config.mjs in dist/cli.js; absent when run from source (tsx). */
+declare const __DRYDOCK_BUILD__: { gitCommit: string; buildTime: string } | undefined;
+
+/** The Git commit and build time `docker version` shows (empty from source, as a dev build of dockerd). */
+function buildInfo(): { gitCommit?: string; buildTime?: string } {
+  if (typeof __DRYDOCK_BUILD__ === 'undefined') return {};
+  return { ...(__DRYDOCK_BUILD__.gitCommit ? { gitCommit: __DRYDOCK_BUILD__.gitCommit } : {}), buildTime: __DRYDOCK_BUILD__.buildTime };
+}
 /** The per-user default socket: $XDG_RUNTIME_DIR/drydock.sock, else a private directory in the temp dir. */
 export function defaultSocket(): string {
   const runtime = process.env.XDG_RUNTIME_DIR;
@@ -159,6 +168,7 @@ export async function daemonCommand(argv: string[]): Promise<number> {
     memTotal: totalmem(),
     dataRoot: options.storage === 'memory' ? 'memory' : options.dataRoot,
     runtime: `node ${process.version}`,
+    ...buildInfo(),
     name: hostname(),
   });
   const transport = new HttpTransport(engine.api.respond);
