@@ -120,3 +120,29 @@ test('docker run -it: Ctrl-C interrupts the foreground command, not the shell', 
   assert.match(r.output, /sleeping\r\n/);
   assert.match(r.output, /status 130\r\n/);
 });
+
+test('the terminal devices as runc makes them: /dev/pts/0 and /dev/console with -t, only ptmx without', { skip: dockerSkip }, async () => {
+  const script = 'tty; ls -l /dev/console /dev/ptmx; ls -l /dev/pts; readlink /proc/self/fd/0';
+  const undated = (text: string) => text.replace(/ [A-Z][a-z]{2} [ \d]\d \d\d:\d\d /g, ' DATE ');
+  const withTty = await t.docker(['run', '--rm', '-t', 'busybox', 'sh', '-c', script]);
+  assert.equal(
+    undated(withTty.stdout),
+    '/dev/pts/0\r\n' +
+      'crw--w----    1 root     tty       136,   0 DATE /dev/console\r\n' +
+      'lrwxrwxrwx    1 root     root             8 DATE /dev/ptmx -> pts/ptmx\r\n' +
+      'total 0\r\n' +
+      'crw--w----    1 root     tty       136,   0 DATE 0\r\n' +
+      'crw-rw-rw-    1 root     root        5,   2 DATE ptmx\r\n' +
+      '/dev/pts/0\r\n',
+  );
+  const without = await t.docker(['run', '--rm', 'busybox', 'sh', '-c', script]);
+  assert.equal(
+    undated(without.stdout),
+    'not a tty\n' +
+      'lrwxrwxrwx    1 root     root             8 DATE /dev/ptmx -> pts/ptmx\n' +
+      'total 0\n' +
+      'crw-rw-rw-    1 root     root        5,   2 DATE ptmx\n' +
+      '/dev/null\n',
+  );
+  assert.equal(without.stderr, 'ls: /dev/console: No such file or directory\n');
+});

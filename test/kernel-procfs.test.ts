@@ -74,7 +74,7 @@ test('/proc/sys/kernel/hostname is the UTS hostname', async () => {
 test('/dev has the devices, and /dev/stdout writes to fd 1', async () => {
   const ls = await fsutil(['ls', '/dev']);
   assert.deepEqual(ls.stdout.trim().split('\n'), [
-    '.', '..', 'core', 'fd', 'full', 'mqueue', 'null', 'pts', 'random', 'shm', 'stderr', 'stdin', 'stdout', 'tty', 'urandom', 'zero',
+    '.', '..', 'fd', 'full', 'mqueue', 'null', 'ptmx', 'pts', 'random', 'shm', 'stderr', 'stdin', 'stdout', 'tty', 'urandom', 'zero',
   ]);
   assert.equal((await fsutil(['stat', '/dev/null'])).stdout, 'chardev 0666 uid=0 gid=0 size=0 rdev=259\n');
   assert.equal((await fsutil(['write', '/dev/stdout', 'via /proc/self/fd/1'])).stdout, 'via /proc/self/fd/1');

@@ -322,6 +322,7 @@ export class ContainerManager {
       mounts: await this.containerMounts(container),
       readOnlyRoot: false,
       shmSize: SHM_SIZE,
+      tty: container.record.config.Tty ?? false,
     });
   }
 
@@ -365,6 +366,7 @@ export class ContainerManager {
       mounts: await this.containerMounts(container),
       readOnlyRoot: record.hostConfig.ReadonlyRootfs ?? false,
       shmSize: record.hostConfig.ShmSize || SHM_SIZE,
+      tty: record.config.Tty ?? false,
     });
     const user = resolveUser(mounts, record.config.User ?? '');
     const workdir = record.config.WorkingDir || '/';

@@ -39,6 +39,8 @@ export interface RootfsPlan {
   readonly readOnlyRoot: boolean;
   /** /dev/shm size in bytes (Docker's default 64 MiB). */
   readonly shmSize: number;
+  /** The container has a terminal (`-t`): /dev/pts/0 and /dev/console exist. */
+  readonly tty: boolean;
 }
 
 /** Creates every missing directory of `path` as root (mount points, WorkingDir). */
@@ -68,7 +70,7 @@ function touch(ns: MountNamespace, path: string): void {
 export function buildMountNamespace(kernel: Kernel, plan: RootfsPlan): MountNamespace {
   const ns = new MountNamespace(plan.overlay, { source: 'overlay', options: 'relatime', readOnly: plan.readOnlyRoot });
   if (plan.pidns) ns.mount('/proc', new ProcFs(kernel, plan.pidns), { source: 'proc', options: 'nosuid,nodev,noexec,relatime' });
-  ns.mount('/dev', createDevFs(), { source: 'tmpfs', options: 'nosuid,size=65536k,mode=755' });
+  ns.mount('/dev', createDevFs({ tty: plan.tty }), { source: 'tmpfs', options: 'nosuid,size=65536k,mode=755' });
   ns.mount('/dev/shm', new MemFs({ type: 'tmpfs', sizeLimit: plan.shmSize, rootMode: 0o1777 }), {
     source: 'shm',
     options: `nosuid,nodev,noexec,relatime,size=${Math.floor(plan.shmSize / 1024)}k`,

@@ -12,7 +12,36 @@ export const DEV = {
   URANDOM: (1 << 8) | 9,
   TTY: (5 << 8) | 0,
   CONSOLE: (5 << 8) | 1,
+  PTMX: (5 << 8) | 2,
+  /** /dev/pts/0: the container's terminal (`docker run -t`); /dev/console is the same device, as runc sets it up. */
+  PTS0: (136 << 8) | 0,
 } as const;
+
+/** The /dev path of a device number, as /proc/PID/fd links name it (null for numbers /dev does not have). */
+export function devicePath(rdev: number): string | null {
+  switch (rdev) {
+    case DEV.NULL:
+      return '/dev/null';
+    case DEV.ZERO:
+      return '/dev/zero';
+    case DEV.FULL:
+      return '/dev/full';
+    case DEV.RANDOM:
+      return '/dev/random';
+    case DEV.URANDOM:
+      return '/dev/urandom';
+    case DEV.TTY:
+      return '/dev/tty';
+    case DEV.CONSOLE:
+      return '/dev/console';
+    case DEV.PTMX:
+      return '/dev/pts/ptmx';
+    case DEV.PTS0:
+      return '/dev/pts/0';
+    default:
+      return null;
+  }
+}
 
 abstract class CharDevice extends FileDescription {
   readonly filetype = FILETYPE.CHARACTER_DEVICE;
@@ -84,7 +113,9 @@ export class RandomDevice extends CharDevice {
  */
 export function openDevice(rdev: number, stdio: readonly (FileDescription | undefined)[] = []): FileDescription {
   switch (rdev) {
-    case DEV.TTY: {
+    case DEV.TTY:
+    case DEV.CONSOLE:
+    case DEV.PTS0: {
       const terminal = stdio.find((d) => d?.tty);
       if (!terminal) return fail(Errno.ENXIO);
       return terminal;

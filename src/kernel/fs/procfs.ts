@@ -4,6 +4,7 @@ import { allocateDev } from '../../unionfs/memfs/memfs.ts';
 import type { MountNamespace } from '../../unionfs/vfs/mount-namespace.ts';
 import type { AttrChange, DirEntry, FileKind, FileSystem, Inode, Stat, StatFs } from '../../unionfs/vfs/types.ts';
 import type { FileDescription } from '../fd/description.ts';
+import { devicePath } from '../fd/devices.ts';
 import { InodeDescription } from '../fd/inode-file.ts';
 import { PipeReadEnd, PipeWriteEnd } from '../fd/pipe.ts';
 import type { PidNamespace } from '../proc/namespaces.ts';
@@ -355,8 +356,10 @@ function commOf(proc: Process): string {
 function describe(d: FileDescription): string {
   if (d instanceof InodeDescription) return d.location.path;
   if (d instanceof PipeReadEnd || d instanceof PipeWriteEnd) return `pipe:[${d.pipe.ino}]`;
-  if (d.tty) return '/dev/console';
+  if (d.tty) return '/dev/pts/0';
   const stat = d.stat();
+  const device = stat.kind === 'chardev' ? devicePath(stat.rdev ?? 0) : null;
+  if (device) return device;
   return stat.kind === 'socket' ? `socket:[${stat.ino}]` : `anon_inode:[${stat.kind}]`;
 }
 

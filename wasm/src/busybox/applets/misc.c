@@ -9,7 +9,13 @@ int clear_main(int argc, char **argv) {
 int tty_main(int argc, char **argv) {
   unsigned opt = getopt32(argv, "s");
   int is = isatty(0);
-  if (!(opt & 1)) puts(is ? "/dev/console" : "not a tty");
+  if (!(opt & 1)) {
+    /* ttyname(0): the terminal's name as /proc/self/fd/0 gives it (/dev/pts/0 in a container). */
+    char name[256];
+    ssize_t n = is ? readlink("/proc/self/fd/0", name, sizeof name - 1) : -1;
+    if (n > 0) name[n] = 0;
+    puts(!is ? "not a tty" : n > 0 ? name : "/dev/pts/0");
+  }
   if (fflush_all()) return 2;
   return is ? 0 : 1;
 }
