@@ -14,7 +14,7 @@
  */
 import { Errno, ErrnoError } from '../../common/errno.ts';
 import { concatBytes, fromUtf8, sha256Hex, utf8 } from '../../common/bytes.ts';
-import { maybeGunzip } from '../../unionfs/tar/gzip.ts';
+import { decompress } from '../../unionfs/tar/decompress.ts';
 import { BLOCK_SIZE, readNumber } from '../../unionfs/tar/header.ts';
 import type { TarEntry } from '../../unionfs/tar/entry.ts';
 import { readTar } from '../../unionfs/tar/reader.ts';
@@ -103,12 +103,17 @@ export class BuildContext {
     this.size = size;
   }
 
-  /** Unpacks a context tar (plain or gzip). InvalidParameterError for a malformed or hostile archive. */
+  /**
+   * Unpacks a context tar: plain, gzip or bzip2 (by magic bytes, as dockerd's
+   * DecompressStream; xz and zstd are refused), decompressed to at most
+   * MAX_DECOMPRESSED_BYTES. InvalidParameterError for a malformed, hostile,
+   * unsupported or oversized archive.
+   */
   static async fromTar(bytes: Uint8Array): Promise<BuildContext> {
     let archive: Uint8Array;
     let entries: TarEntry[];
     try {
-      archive = bytes.length === 0 ? bytes : maybeGunzip(bytes);
+      archive = bytes.length === 0 ? bytes : decompress(bytes);
       try {
         entries = archive.length === 0 ? [] : readTar(archive);
       } catch (error) {

@@ -9,7 +9,7 @@
  * /etc/group, and local tar archives extracted by ADD.
  */
 import { sha256Hex, utf8, concatBytes, fromUtf8 } from '../../common/bytes.ts';
-import { isGzip, maybeGunzip } from '../../unionfs/tar/gzip.ts';
+import { decompress, DecompressLimitError } from '../../unionfs/tar/decompress.ts';
 import { readTar } from '../../unionfs/tar/reader.ts';
 import type { TarEntry } from '../../unionfs/tar/entry.ts';
 import type { MountNamespace } from '../../unionfs/vfs/mount-namespace.ts';
@@ -208,13 +208,18 @@ export function parseChown(ns: MountNamespace, chown: string): { uid: number; gi
   return { uid, gid };
 }
 
-/** The archive inside a local ADD source, or null when it is not one (isArchivePath). */
+/**
+ * The archive inside a local ADD source (plain, gzip or bzip2 tar, told by
+ * magic bytes), or null when it is not one (isArchivePath): the file is then
+ * copied as it is. A compressed file past the decompression cap is a
+ * CopyError rather than a silent copy.
+ */
 function archiveEntries(data: Uint8Array): TarEntry[] | null {
   try {
-    const tar = isGzip(data) ? maybeGunzip(data) : data;
-    const entries = readTar(tar);
+    const entries = readTar(decompress(data));
     return entries.length > 0 ? entries : null;
-  } catch {
+  } catch (error) {
+    if (error instanceof DecompressLimitError) throw new CopyError(`decompressing the archive: ${error.message}`);
     return null;
   }
 }
