@@ -1,10 +1,14 @@
 import { Errno, fail } from '../../common/errno.ts';
 import type { Stat } from '../../unionfs/vfs/types.ts';
 import type { HostInput, HostOutput } from '../../platform/types.ts';
+import { TERMIOS } from '../abi/linux.ts';
 import { FILETYPE } from '../abi/wasi.ts';
 import type { Readiness } from './description.ts';
 import { FileDescription, syntheticStat } from './description.ts';
 import type { TtyState } from './tty-state.ts';
+
+const NL = 0x0a;
+const CR = 0x0d;
 
 let nextIno = 1;
 
@@ -93,7 +97,24 @@ export class HostOutputDescription extends FileDescription {
     return this.terminal;
   }
 
+  /**
+   * While a guest has the host terminal in raw mode (ICANON off), the host
+   * does no output processing (Node's raw mode clears OPOST), so the kernel
+   * applies ONLCR itself when the guest's termios asks for it: "\n" reaches
+   * the screen as CR LF either way, as on a Linux terminal.
+   */
   override write(data: Uint8Array): number {
+    const t = this.terminal;
+    const onlcr = TERMIOS.OPOST | TERMIOS.ONLCR;
+    if (t && (t.lflag & TERMIOS.ICANON) === 0 && (t.oflag & onlcr) === onlcr && data.includes(NL)) {
+      const out: number[] = [];
+      for (const byte of data) {
+        if (byte === NL) out.push(CR);
+        out.push(byte);
+      }
+      this.output.write(new Uint8Array(out));
+      return data.length;
+    }
     this.output.write(data.slice());
     return data.length;
   }

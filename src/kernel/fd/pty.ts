@@ -84,7 +84,8 @@ export class Pty {
         const sig =
           byte === this.cc(TERMIOS.VINTR) ? SIG.INT : byte === this.cc(TERMIOS.VQUIT) ? SIG.QUIT : byte === this.cc(TERMIOS.VSUSP) ? SIG.TSTP : 0;
         if (sig !== 0) {
-          if (echo) echoed.push(0x5e, byte + 0x40, ...(canonical ? [NL] : []));
+          // Linux echoes "^C" alone: the shell ends the line when it prints its next prompt.
+          if (echo) echoed.push(0x5e, byte + 0x40);
           this.line = [];
           if (this.tty.foreground > 0) this.signalGroup(this.tty.foreground, sig);
           continue;

@@ -45,4 +45,8 @@ export class TtyState {
   get lflag(): number {
     return new DataView(this.termios.buffer, this.termios.byteOffset).getUint32(12, true);
   }
+
+  get oflag(): number {
+    return new DataView(this.termios.buffer, this.termios.byteOffset).getUint32(4, true);
+  }
 }

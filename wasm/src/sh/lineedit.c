@@ -23,6 +23,8 @@
 #define L_IEXTEN 0100000
 #define I_ICRNL 0000400
 #define I_IXON 0002000
+#define O_OPOST 0000001
+#define O_ONLCR 0000004
 #define CC_VMIN 6
 #define CC_VTIME 5
 
@@ -32,6 +34,8 @@ static int nhistory;
 typedef struct {
   int out;
   const char *prompt;
+  /* The end of a line as written: "\n" when the terminal turns it into CR LF (OPOST|ONLCR), else "\r\n". */
+  const char *nl;
   char buf[MAXLINE + 1];
   int len, pos;
 } ed_t;
@@ -118,6 +122,7 @@ char *lineedit_read(int fd, const char *prompt) {
   ed_t *e = xzalloc(sizeof *e);
   e->out = is_tty(1) ? 1 : 2;
   e->prompt = prompt;
+  e->nl = have_tty && (old.c_oflag & (O_OPOST | O_ONLCR)) == (O_OPOST | O_ONLCR) ? "\n" : "\r\n";
   if (have_tty) {
     raw = old;
     raw.c_lflag &= ~(uint32_t)(L_ICANON | L_ECHO | L_ISIG | L_IEXTEN);
@@ -134,11 +139,11 @@ char *lineedit_read(int fd, const char *prompt) {
     unsigned char c;
     if (!read_byte(fd, &c)) {
       result = e->len ? xstrndup(e->buf, (size_t)e->len) : xstrdup("");
-      if (e->len) puts_(e, "\r\n");
+      if (e->len) puts_(e, e->nl);
       break;
     }
     if (c == '\r' || c == '\n') {
-      puts_(e, "\r\n");
+      puts_(e, e->nl);
       e->buf[e->len] = 0;
       result = xmalloc((size_t)e->len + 2);
       memcpy(result, e->buf, (size_t)e->len);
@@ -148,7 +153,8 @@ char *lineedit_read(int fd, const char *prompt) {
       break;
     }
     if (c == 3) { /* ctrl-C */
-      puts_(e, "^C\r\n");
+      puts_(e, "^C");
+      puts_(e, e->nl);
       result = NULL;
       break;
     }
