@@ -17,7 +17,8 @@ import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { playgroundRoutes } from '../src/cli/serve.ts';
 import { startStaticServer } from '../src/platform/node/static-server.ts';
-import { browserSkip, launchChromium } from './helpers/browser.ts';
+import { browserSkip, launchChromium, playgroundTerminalText, typePlaygroundCommand } from './helpers/browser.ts';
+import { buildBrowserBundles } from './ui-harness.ts';
 
 let dir: string;
 let server: Server;
@@ -26,32 +27,11 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-/** The page bundles, the workers and the ports Service Worker, built from this tree (as esbuild.config.mjs builds them). */
-async function buildBundles(outdir: string): Promise<void> {
-  const esbuild = await import('esbuild');
-  await esbuild.build({
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    sourcemap: 'linked',
-    logLevel: 'warning',
-    legalComments: 'none',
-    platform: 'browser',
-    entryPoints: {
-      drydock: 'src/main.browser.ts',
-      'process-worker': 'src/worker.browser.ts',
-      'kernel-worker': 'src/kernel-worker.browser.ts',
-      sw: 'src/sw.browser.ts',
-    },
-    outdir,
-    absWorkingDir: new URL('..', import.meta.url).pathname,
-  });
-}
 
 before(async () => {
   if (browserSkip) return;
   dir = mkdtempSync(join(tmpdir(), 'drydock-ports-'));
-  await buildBundles(join(dir, 'browser'));
+  await buildBrowserBundles(join(dir, 'browser'));
   const started = await startStaticServer({ routes: { ...playgroundRoutes(), '/dist/browser/': join(dir, 'browser') } });
   server = started.server;
   url = started.url;
@@ -67,29 +47,14 @@ after(async () => {
 });
 
 function terminalText(p: Page = page): Promise<string> {
-  return p.evaluate(() => document.querySelector('drydock-playground')?.terminal?.text() ?? '');
+  return playgroundTerminalText(p);
 }
 
 /** Types a command line and waits for the next prompt. */
 async function typeCommand(line: string): Promise<string> {
   await page.bringToFront();
   await page.locator('drydock-terminal').click();
-  const before = (await terminalText()).split('\n').length;
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-  try {
-    await page.waitForFunction(
-      (count) => {
-        const lines = (document.querySelector('drydock-playground')?.terminal?.text() ?? '').split('\n');
-        return lines.length > count && lines[lines.length - 1] === '$';
-      },
-      before,
-      { timeout: 60_000 },
-    );
-  } catch (error) {
-    throw new Error(`"${line}" did not finish: ${(error as Error).message}\n--- terminal:\n${(await terminalText()).split('\n').slice(-30).join('\n')}`);
-  }
-  return terminalText();
+  return typePlaygroundCommand(page, line);
 }
 
 /** Opens `path` of the site in a new tab (a navigation the Service Worker answers); its response and text. */

@@ -17,7 +17,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { playgroundRoutes } from '../src/cli/serve.ts';
 import { startStaticServer } from '../src/platform/node/static-server.ts';
-import { browserSkip, launchChromium } from './helpers/browser.ts';
+import { browserSkip, launchChromium, playgroundTerminalText, typePlaygroundCommand } from './helpers/browser.ts';
 import { buildBrowserBundles } from './ui-harness.ts';
 
 let dir: string;
@@ -52,7 +52,7 @@ after(async () => {
 
 /** The text of the playground's terminal in `p`. */
 function terminalText(p: Page = page): Promise<string> {
-  return p.evaluate(() => document.querySelector('drydock-playground')?.terminal?.text() ?? '');
+  return playgroundTerminalText(p);
 }
 
 /** Waits until the terminal shows `pattern` (a string or a regex source). */
@@ -63,23 +63,8 @@ async function waitForTerminal(pattern: string | RegExp, p: Page = page, timeout
 }
 
 /** Types a command line on the keyboard and presses Enter; waits for the next prompt. */
-async function typeCommand(line: string, p: Page = page): Promise<string> {
-  const before = (await terminalText(p)).split('\n').length;
-  await p.keyboard.type(line);
-  await p.keyboard.press('Enter');
-  try {
-    await p.waitForFunction(
-      (count) => {
-        const lines = (document.querySelector('drydock-playground')?.terminal?.text() ?? '').split('\n');
-        return lines.length > count && lines[lines.length - 1] === '$';
-      },
-      before,
-      { timeout: 60_000 },
-    );
-  } catch (error) {
-    throw new Error(`"${line}" did not finish: ${(error as Error).message}\n--- terminal:\n${(await terminalText(p)).split('\n').slice(-30).join('\n')}`);
-  }
-  return terminalText(p);
+function typeCommand(line: string, p: Page = page): Promise<string> {
+  return typePlaygroundCommand(p, line);
 }
 
 test('the tutorial loads cross-origin isolated, lists the lessons and gives a prompt', { skip: browserSkip }, async () => {

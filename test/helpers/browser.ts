@@ -1,6 +1,6 @@
 /** Real Chromium for browser tests (Debian's chromium, driven by playwright-core). */
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -19,4 +19,33 @@ export const browserSkip: string | false = !existsSync(CHROMIUM) && !process.env
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** The text of the tutorial page's terminal (the drydock-playground element). */
+export function playgroundTerminalText(page: Page): Promise<string> {
+  return page.evaluate(() => document.querySelector('drydock-playground')?.terminal?.text() ?? '');
+}
+
+/**
+ * Types a command line on the keyboard into the tutorial page's terminal,
+ * presses Enter and waits for the next prompt; returns the terminal's text
+ * (or throws with the terminal's last lines).
+ */
+export async function typePlaygroundCommand(page: Page, line: string): Promise<string> {
+  const before = (await playgroundTerminalText(page)).split('\n').length;
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+  try {
+    await page.waitForFunction(
+      (count) => {
+        const lines = (document.querySelector('drydock-playground')?.terminal?.text() ?? '').split('\n');
+        return lines.length > count && lines[lines.length - 1] === '$';
+      },
+      before,
+      { timeout: 60_000 },
+    );
+  } catch (error) {
+    throw new Error(`"${line}" did not finish: ${(error as Error).message}\n--- terminal:\n${(await playgroundTerminalText(page)).split('\n').slice(-30).join('\n')}`);
+  }
+  return playgroundTerminalText(page);
 }
