@@ -6,12 +6,13 @@
  * restart=always one running again).
  */
 import { strict as assert } from 'node:assert';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
+import { startDaemon as startDaemonProcess } from './helpers/daemon.ts';
 import { dockerSkip, DOCKER } from './helpers/engine-harness.ts';
 
 const execFileAsync = promisify(execFile);
@@ -20,19 +21,8 @@ const socket = join(dir, 'docker.sock');
 const dataRoot = join(dir, 'data');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function startDaemon(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/drydock.mjs', 'daemon', '--host', `unix://${socket}`, '--data-root', dataRoot], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('export DOCKER_HOST=')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`daemon exited with ${code}: ${out}`)));
-  });
-  return child;
+function startDaemon(): Promise<ChildProcess> {
+  return startDaemonProcess({ socket, dataRoot });
 }
 
 async function docker(...args: string[]): Promise<string> {

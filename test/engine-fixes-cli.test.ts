@@ -5,7 +5,8 @@
  * init layer, volumes populated from the image, health across restarts.
  */
 import { strict as assert } from 'node:assert';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
+import { startDaemon as startDaemonProcess } from './helpers/daemon.ts';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -316,19 +317,8 @@ test('a new, empty volume is filled with the image\'s files at its mount point (
 });
 
 /** `drydock daemon` from the sources on `dataRoot`, ready to serve `socket`. */
-async function startDaemon(socket: string, dataRoot: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'daemon', '--host', `unix://${socket}`, '--data-root', dataRoot], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('export DOCKER_HOST=')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`daemon exited with ${code}: ${out}`)));
-  });
-  return child;
+function startDaemon(socket: string, dataRoot: string): Promise<ChildProcess> {
+  return startDaemonProcess({ socket, dataRoot, fromSource: true });
 }
 
 test('State.Health survives a restart of drydock daemon (kept with the container, as dockerd\'s config.v2.json)', { skip: dockerSkip }, async () => {
