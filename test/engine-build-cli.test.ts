@@ -25,15 +25,8 @@ import { DOCKER, dockerSkip, startTestEngine } from './helpers/engine-harness.ts
 import type { TestEngine } from './helpers/engine-harness.ts';
 import { failureOf, MALFORMED, MALFORMED_CONTEXT } from './engine-build-helpers.ts';
 
-const TRANSCRIPTS = join(import.meta.dirname, '../../shared/reference/docker-engine-20.10/transcripts');
-const transcriptsAvailable = (() => {
-  try {
-    readFileSync(join(TRANSCRIPTS, 'r40-build-default.txt'));
-    return true;
-  } catch {
-    return false;
-  }
-})();
+/** dockerd 20.10's recorded builds (test/reference/README.md). */
+const TRANSCRIPTS = join(import.meta.dirname, 'reference/dockerd-20.10');
 
 let t: TestEngine;
 const dirs: string[] = [];
@@ -74,7 +67,7 @@ function normalize(text: string): string {
 const R40_DOCKERFILE = 'FROM alpine\nRUN echo built > /built.txt\nCMD ["cat","/built.txt"]\n';
 
 describe('docker build', { skip: dockerSkip }, () => {
-  test('the output is dockerd 20.10\'s (r40 build, r41 cached rebuild, r43 -q)', { skip: !transcriptsAvailable && !process.env.CI ? 'no transcripts' : false }, async () => {
+  test('the output is dockerd 20.10\'s (r40 build, r41 cached rebuild, r43 -q)', async () => {
     const dir = context({ Dockerfile: R40_DOCKERFILE });
     const first = await t.docker(['build', '-t', 'x', dir]);
     assert.equal(first.code, 0, first.stderr);
