@@ -168,12 +168,12 @@ test('--network none, host and container:NAME', { skip: dockerSkip }, async () =
   assert.equal(warned.code, 0);
   assert.match(warned.stderr, /Published ports are discarded when using host network mode/);
 
-  await ok(['run', '-d', '--name', 'owner', 'busybox', 'sh', '-c', 'exec nc -l -p 7000 -e echo shared-namespace']);
+  await ok(['run', '-d', '--name', 'owner', 'busybox', 'sh', '-c', WEB_SCRIPT]);
   try {
     const ownerHost = (await ok(['inspect', '--format', '{{.Config.Hostname}}', 'owner'])).trim();
     assert.equal(await ok(['run', '--rm', '--network', 'container:owner', 'busybox', 'hostname']), `${ownerHost}\n`);
-    // The joiner shares owner's loopback.
-    assert.equal(await eventually('nc over shared lo', () => ok(['run', '--rm', '--network', 'container:owner', 'busybox', 'nc', '127.0.0.1', '7000'])), 'shared-namespace\n');
+    // The joiner shares owner's loopback: owner's server answers on 127.0.0.1.
+    assert.equal(await eventually('wget over shared lo', () => ok(['run', '--rm', '--network', 'container:owner', 'busybox', 'wget', '-q', '-O', '-', 'http://127.0.0.1/'])), `hello from ${ownerHost}\n`);
     const conflict = await t.docker(['run', '--rm', '--network', 'container:owner', '-p', '80:80', 'busybox', 'true']);
     assert.equal(conflict.code, 125);
     assert.match(conflict.stderr, /conflicting options: port publishing and the container type network mode/);
