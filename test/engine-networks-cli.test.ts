@@ -302,3 +302,18 @@ test('traffic is counted per interface: /proc/net/dev, ifconfig and docker stats
     await t.docker(['network', 'rm', 'count-net']);
   }
 });
+
+test('a container:X joiner keeps its namespace (loopback, not eth0) when X stops, as a netns a process holds', { skip: dockerSkip }, async () => {
+  await ok(['run', '-d', '--name', 'holder', 'busybox', 'sleep', '1000']);
+  await ok(['run', '-d', '--name', 'joiner', '--network', 'container:holder', 'busybox', 'sh', '-c', WEB_SCRIPT]);
+  try {
+    const host = (await ok(['inspect', '--format', '{{.Config.Hostname}}', 'holder'])).trim();
+    assert.equal(await eventually('joiner up', () => ok(['exec', 'joiner', 'wget', '-q', '-O', '-', 'http://127.0.0.1/'])), `hello from ${host}\n`);
+    assert.match(await ok(['exec', 'joiner', 'ip', 'addr']), /eth0/);
+    await ok(['stop', '-t', '1', 'holder']);
+    assert.equal(await ok(['exec', 'joiner', 'wget', '-q', '-O', '-', 'http://127.0.0.1/']), `hello from ${host}\n`);
+    assert.doesNotMatch(await ok(['exec', 'joiner', 'ip', 'addr']), /eth0/);
+  } finally {
+    await t.docker(['rm', '-f', 'joiner', 'holder']);
+  }
+});

@@ -93,6 +93,13 @@ function parsePortKey(key: string): { port: number; proto: 'tcp' | 'udp' | 'sctp
 }
 
 export class ContainerNetworking {
+  /**
+   * How many running containers use each namespace this engine made (its
+   * owner and the `container:X` joiners): a namespace is released when the
+   * last of them stops, as a netns lives while a process holds it.
+   */
+  private readonly users = new Map<NetworkNamespace, number>();
+
   constructor(
     readonly manager: NetworkManager,
     /** The engine's hostname (what `--network host` containers get). */
@@ -167,10 +174,12 @@ export class ContainerNetworking {
       const other = peer(target);
       if (!other) throw new NotFoundError(`No such container: ${target}`);
       if (!other.network) throw new ConflictError(`cannot join network of a non running container: ${other.id}`);
+      if (this.users.has(other.network.ns)) this.users.set(other.network.ns, this.users.get(other.network.ns)! + 1);
       return { ...other.network, owner: false, endpoints: new Map(), ports: [] };
     }
     const isHost = translated(() => this.manager.get(modeNetwork(mode))).driver === 'host';
     const ns = isHost ? this.manager.hostNamespace : this.manager.createNamespace();
+    if (!isHost) this.users.set(ns, 1);
     const endpoints = new Map<string, Endpoint>();
     const ports: PublishedPort[] = [];
     const sandboxId = randomId();
@@ -236,7 +245,20 @@ export class ContainerNetworking {
 
   /** Undoes setUp: the namespace's owner releases it (ports, endpoints, sockets); a host-mode container detaches its endpoint. */
   async tearDown(network: ContainerNetwork): Promise<void> {
-    if (network.owner) {
+    const shared = this.users.has(network.ns);
+    if (network.owner || shared) {
+      const left = (this.users.get(network.ns) ?? 1) - 1;
+      if (left > 0) {
+        this.users.set(network.ns, left);
+        // Containers still run in the namespace (container:X joiners, or the owner): as a netns a
+        // process holds, it lives on; the owner's endpoints and ports go with the owner.
+        if (network.owner) {
+          await this.manager.publishing.unpublishAll(network.ns);
+          for (const endpoint of network.endpoints.values()) this.manager.detach(endpoint);
+        }
+        return;
+      }
+      this.users.delete(network.ns);
       await this.manager.releaseNamespace(network.ns);
       return;
     }
