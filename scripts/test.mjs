@@ -54,6 +54,10 @@ run(process.execPath, [
   'tsx',
   '--test',
   `--test-concurrency=${concurrency}`,
+  // A test that hangs fails after 10 minutes instead of holding CI until its limit, and a test
+  // file whose tests are done exits even if something it started still holds the event loop.
+  '--test-timeout=600000',
+  '--test-force-exit',
   '--test-reporter=spec',
   ...files,
 ]);
