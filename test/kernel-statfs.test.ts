@@ -6,13 +6,14 @@
  * pipes report pipefs with no blocks.
  */
 import { strict as assert } from 'node:assert';
+import { statfsSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { ProcFs } from '../src/kernel/fs/procfs.ts';
 import { PidNamespace } from '../src/kernel/proc/namespaces.ts';
 import { MemFs } from '../src/unionfs/memfs/memfs.ts';
 import { OverlayFs } from '../src/unionfs/overlay/overlay-fs.ts';
 import { ROOT } from '../src/unionfs/vfs/credentials.ts';
-import { newKernel, run, sandbox } from './helpers/kernel-harness.ts';
+import { newKernel, PROGRAMS, run, sandbox } from './helpers/kernel-harness.ts';
 
 const kernel = newKernel();
 after(() => kernel.shutdown());
@@ -118,4 +119,16 @@ test('busybox df: 1K-blocks, -h and -T from statfs; an operand picks the mount t
   const missing = await df('/nope');
   assert.equal(missing.status, 1);
   assert.equal(missing.err, 'df: /nope: can\'t find mount point\n');
+});
+
+test('statvfs of a host directory (a bind mount): bfree and bavail are the host filesystem\'s (root-reserved blocks are free, not available)', async () => {
+  const w = world();
+  const bin = fields(await fsutil(w, 'statvfs', '/bin'));
+  const host = statfsSync(PROGRAMS);
+  const near = (ours: string, theirs: number) => Math.abs(Number(ours) - theirs) <= Math.max(64, theirs * 0.01);
+  assert.equal(Number(bin.bsize), host.bsize);
+  assert.equal(Number(bin.blocks), host.blocks);
+  assert.ok(near(bin.bfree!, host.bfree), `bfree ${bin.bfree} vs the host's ${host.bfree}`);
+  assert.ok(near(bin.bavail!, host.bavail), `bavail ${bin.bavail} vs the host's ${host.bavail}`);
+  assert.ok(Number(bin.bfree) >= Number(bin.bavail));
 });

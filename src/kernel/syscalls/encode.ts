@@ -74,7 +74,7 @@ export function putDrydockStatfs(w: Wire, s: StatFs, extra: StatFsExtra): void {
   v.setBigUint64(8, u64(s.blockSize), true);
   v.setBigUint64(16, u64(s.totalBlocks), true);
   v.setBigUint64(24, u64(Math.min(s.freeBlocks, s.totalBlocks)), true);
-  v.setBigUint64(32, u64(Math.min(s.freeBlocks, s.totalBlocks)), true);
+  v.setBigUint64(32, u64(Math.min(s.availBlocks ?? s.freeBlocks, s.freeBlocks, s.totalBlocks)), true);
   v.setBigUint64(40, u64(s.files), true);
   v.setBigUint64(48, 0n, true);
   v.setBigUint64(56, u64(extra.fsid), true);

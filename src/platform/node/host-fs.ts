@@ -105,7 +105,8 @@ export class HostFs implements FileSystem {
 
   statfs(): StatFs {
     const s = host(() => fs.statfsSync(this.hostRoot));
-    return { blockSize: s.bsize, totalBlocks: s.blocks, freeBlocks: s.bavail, files: s.files };
+    // bfree counts the blocks reserved for root as free, bavail does not (df's Used is blocks - bfree).
+    return { blockSize: s.bsize, totalBlocks: s.blocks, freeBlocks: s.bfree, availBlocks: s.bavail, files: s.files };
   }
 
   async sync(): Promise<void> {}

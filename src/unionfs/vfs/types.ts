@@ -125,6 +125,8 @@ export interface StatFs {
   readonly blockSize: number;
   readonly totalBlocks: number;
   readonly freeBlocks: number;
+  /** Blocks an unprivileged user may still use (statfs f_bavail); freeBlocks when nothing is reserved for root. */
+  readonly availBlocks?: number;
   readonly files: number;
 }
 
