@@ -388,6 +388,10 @@ export class ContainerManager {
       signalGroup: groupSignaller(this.kernel, pidns),
     });
     stdio.listen((stream, bytes) => container.logs.append(stream, bytes));
+    // Attached clients listen before the process exists: a terminal's output (the shell's first
+    // prompt) can arrive before spawn resolves, and a listener added later would miss it.
+    for (const attach of [...container.pendingAttach]) attach(stdio);
+    container.pendingAttach.clear();
     const uts = new UtsNamespace(hostname, record.config.Domainname || '(none)');
     let process;
     try {
@@ -414,8 +418,6 @@ export class ContainerManager {
           : new StartError(`exec: "${command[0]}": ${message.replace(/^E[A-Z]+: /, '')}`, 126);
     }
     if (stdio.pty) stdio.pty.tty.foreground = 1;
-    for (const attach of [...container.pendingAttach]) attach(stdio);
-    container.pendingAttach.clear();
     stdio.start();
     container.runtime = { process, pidns, uts, group, mounts, stdio, network };
     container.logs.open();
