@@ -212,9 +212,12 @@ export const kernelApi = {
   },
 
   /** Runs a bare WASI module in a fresh sandbox (no image, no container); output through `onOutput(fd, bytes)`. */
-  async runWasm(module: Uint8Array, options: WasmRunOptions, onOutput: (fd: number, bytes: Uint8Array) => void): Promise<WasmRunResult> {
+  async runWasm(module: Uint8Array, options: WasmRunOptions, onOutput: (fd: number, bytes: Uint8Array) => void | Promise<void>): Promise<WasmRunResult> {
     const mounts = new MountNamespace(new MemFs(), { source: 'sandbox' });
-    const out = (fd: number) => new HostOutputDescription({ isTTY: false, write: (bytes) => onOutput(fd, bytes) });
+    // onOutput is a Comlink proxy: its calls travel on their own port, so the result could overtake
+    // them. The result is sent only once every output call has been delivered.
+    const delivered: (void | Promise<void>)[] = [];
+    const out = (fd: number) => new HostOutputDescription({ isTTY: false, write: (bytes) => void delivered.push(onOutput(fd, bytes)) });
     const proc = await kernel.spawn({
       path: 'program.wasm',
       module,
@@ -224,6 +227,7 @@ export const kernelApi = {
       stdio: [new HostInputDescription(new StringInput(options.stdin ?? '')), out(1), out(2)],
     });
     const exit = await proc.exited;
+    await Promise.all(delivered);
     return { exitCode: exit.exitCode, signal: exit.signal, error: exit.error };
   },
 };

@@ -103,12 +103,16 @@ export class ContainerManager {
       this.containers.set(record.id, container);
       this.names.set(record.name, container);
     }
+    // As dockerd's restore: containers whose policy says so are started before the engine serves
+    // requests (a failed start is recorded on the container, as any failed start is).
+    const restarts: Promise<void>[] = [];
     for (const container of this.containers.values()) {
       const policy = container.record.hostConfig.RestartPolicy?.Name ?? '';
       if (policy === 'always' || (policy === 'unless-stopped' && !container.record.state.manuallyStopped)) {
-        this.start(container).catch(() => {});
+        restarts.push(this.start(container).catch(() => {}));
       }
     }
+    await Promise.all(restarts);
   }
 
   all(): Container[] {
