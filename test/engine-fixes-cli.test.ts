@@ -342,7 +342,9 @@ test('State.Health survives a restart of drydock daemon (kept with the container
     await new Promise((resolve) => daemon.on('exit', resolve));
     daemon = await startDaemon(socket, join(dir, 'data'));
     assert.equal((await docker('inspect', '-f', '{{json .State.Health}}', 'fx-checked')).trim(), stopped);
-    assert.ok(JSON.parse(stopped).Log.every((entry: { ExitCode: number }) => entry.ExitCode === 3));
+    // The failing probes are in the log (a probe that `docker stop` cut short may end it with another code).
+    const log = (JSON.parse(stopped) as { Log: { ExitCode: number }[] }).Log;
+    assert.ok(log.filter((entry) => entry.ExitCode === 3).length >= 2, stopped);
   } finally {
     daemon.kill('SIGTERM');
     await new Promise((resolve) => daemon.on('exit', resolve));
