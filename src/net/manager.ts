@@ -17,7 +17,7 @@ import type { HostsFileOptions, ResolvConfOptions } from './etc-files.ts';
 import { AddressPool, allocateSubnet } from './ipam.ts';
 import type { Bridge, NameService, NetInterface, NetworkNamespace } from './namespace.ts';
 import { PortPublishing } from './publish.ts';
-import type { PublishedPort, PublishSpec } from './publish.ts';
+import type { PublishedDatagramClient, PublishedPort, PublishSpec } from './publish.ts';
 import { NetworkStack } from './stack.ts';
 import type { StackOptions } from './stack.ts';
 import type { StreamHandle } from './stream-handle.ts';
@@ -147,6 +147,8 @@ export class Endpoint {
 export interface NetworkManagerOptions extends StackOptions {
   /** Listens on host ports for published container ports (Node); absent in browsers. */
   readonly publisher?: PortPublisher | null;
+  /** How long a published UDP port's client session lives without a reply (default 90 s, docker-proxy's). */
+  readonly udpIdleMs?: number;
   /** The host's nameservers (default: HostNetwork.nameservers(), else none). */
   readonly hostNameservers?: readonly string[];
   /** The host's search domains for resolv.conf. */
@@ -179,7 +181,7 @@ export class NetworkManager {
     this.hostNamespace = this.stack.createNamespace({ isHost: true, id: 'host' });
     this.hostNameservers = options.hostNameservers ?? options.host?.nameservers() ?? [];
     this.hostSearch = options.hostSearch ?? [];
-    this.publishing = new PortPublishing(this.stack, options.publisher ?? null);
+    this.publishing = new PortPublishing(this.stack, options.publisher ?? null, options.udpIdleMs === undefined ? {} : { udpIdleMs: options.udpIdleMs });
     this.addNetwork('bridge', 'bridge', { subnet: '172.17.0.0/16', gateway: '172.17.0.1' }, false);
     this.addNetwork('host', 'host', {}, false);
     this.addNetwork('none', 'null', {}, false);
@@ -478,8 +480,9 @@ export class NetworkManager {
 
   /**
    * Publishes a container port on the host (-p, -P): a host listener whose
-   * connections are carried to the container's first bridge address, from
-   * its network's gateway (as docker-proxy does). Errors:
+   * connections (TCP) or datagrams (UDP, a session per host client) are
+   * carried to the container's first bridge address, from its network's
+   * gateway (as docker-proxy does). Errors:
    * NetworkConflictError "Bind for 0.0.0.0:8080 failed: port is already
    * allocated" (dockerd prefixes it with "driver failed programming external
    * connectivity on endpoint NAME (ID): "), NetworkUnavailableError when the
@@ -496,6 +499,11 @@ export class NetworkManager {
   /** Connects to a published port as a host client would (engine.fetch, a Service Worker); see PortPublishing.connectPublished. */
   connectPublished(hostPort: number, hostIp?: string): Promise<StreamHandle> {
     return this.publishing.connectPublished(hostPort, hostIp);
+  }
+
+  /** A UDP client of a published port from JavaScript (tests; browsers have no UDP); see PortPublishing.openPublishedDatagram. */
+  openPublishedDatagram(hostPort: number, hostIp?: string): PublishedDatagramClient {
+    return this.publishing.openPublishedDatagram(hostPort, hostIp);
   }
 
   /** The published ports of `ns` (docker port). */

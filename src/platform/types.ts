@@ -206,16 +206,39 @@ export interface HostListener {
   close(): Promise<void>;
 }
 
+/** The address of a host UDP client (what a datagram came from, where its replies go). */
+export interface HostDatagramPeer {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** A bound UDP socket of the host that forwards datagrams into a container (a published UDP port). */
+export interface HostDatagramListener extends HostListener {
+  /**
+   * Sends a datagram from the bound address to `to` (a peer a datagram came
+   * from). Fire and forget, as UDP: a datagram the host cannot send is
+   * dropped. Does nothing once closed.
+   */
+  send(data: Uint8Array, to: HostDatagramPeer): void;
+}
+
 /**
  * Listens on host ports for published container ports (Node: node:net
- * servers). Rejects with a HostNetworkFailure-like error whose `failure` is
- * 'in-use' when the port is taken.
+ * servers and node:dgram sockets). Rejects with a PortPublishFailure whose
+ * `failure` is 'in-use' when the port is taken (for that protocol: a TCP and
+ * a UDP port of the same number are independent).
  */
 export interface PortPublisher {
   listenTcp(address: string, port: number, onConnection: (stream: HostStream) => void): Promise<HostListener>;
+  /**
+   * Binds a UDP socket; each datagram that arrives is handed to
+   * `onDatagram` with its sender (the data is the callee's to keep). "0.0.0.0"
+   * takes every address, IPv6 included, as for TCP.
+   */
+  listenUdp(address: string, port: number, onDatagram: (data: Uint8Array, from: HostDatagramPeer) => void): Promise<HostDatagramListener>;
 }
 
-/** A `PortPublisher.listenTcp` rejection. */
+/** A `PortPublisher.listenTcp` or `listenUdp` rejection. */
 export interface PortPublishFailure {
   readonly failure: 'in-use' | 'denied' | 'other';
   readonly message: string;

@@ -234,7 +234,7 @@ export class ContainerNetworking {
     for (const w of wanted) {
       const { port, proto } = parsePortKey(w.key);
       try {
-        if (proto !== 'tcp') throw new InvalidParameterError(`publishing ${proto} ports is not supported by Drydock yet`);
+        if (proto === 'sctp') throw new InvalidParameterError('publishing sctp ports is not supported by Drydock yet');
         ports.push(await this.manager.publish(ns, { hostIp: w.hostIp, hostPort: w.hostPort, containerPort: port, proto }));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

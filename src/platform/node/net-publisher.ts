@@ -1,8 +1,9 @@
-/** Published ports on the Node host: a node:net server per port, forwarding into the container. */
+/** Published ports on the Node host: a node:net server (TCP) or node:dgram socket (UDP) per port, forwarding into the container. */
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import type { HostListener, HostStream, PortPublisher, PortPublishFailure } from '../types.ts';
+import type { HostDatagramListener, HostDatagramPeer, HostListener, HostStream, PortPublisher, PortPublishFailure } from '../types.ts';
 import { NodeHostStream } from './net-stream.ts';
+import { bindUdpListener } from './net-udp-listener.ts';
 
 class PublishFailure extends Error implements PortPublishFailure {
   constructor(
@@ -12,6 +13,13 @@ class PublishFailure extends Error implements PortPublishFailure {
     super(message);
     this.name = 'PublishFailure';
   }
+}
+
+/** A Node bind/listen error as the PortPublishFailure the network layer classifies. */
+function publishFailure(error: unknown): PublishFailure {
+  const code = (error as NodeJS.ErrnoException).code;
+  const failure = code === 'EADDRINUSE' ? 'in-use' : code === 'EACCES' ? 'denied' : 'other';
+  return new PublishFailure(failure, (error as Error).message);
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
@@ -31,9 +39,9 @@ function listen(server: Server, host: string, port: number): Promise<void> {
 }
 
 /**
- * PortPublisher over node:net. "0.0.0.0" listens on every address, IPv6
- * included (dual-stack "::"), as dockerd's proxies do (`docker port` shows
- * both 0.0.0.0 and [::]).
+ * PortPublisher over node:net and node:dgram. "0.0.0.0" listens on every
+ * address, IPv6 included (dual-stack "::"), as dockerd's proxies do
+ * (`docker port` shows both 0.0.0.0 and [::]).
  */
 export class NodePortPublisher implements PortPublisher {
   async listenTcp(address: string, port: number, onConnection: (stream: HostStream) => void): Promise<HostListener> {
@@ -56,9 +64,7 @@ export class NodePortPublisher implements PortPublisher {
         await listen(server, address, port);
       }
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const failure = code === 'EADDRINUSE' ? 'in-use' : code === 'EACCES' ? 'denied' : 'other';
-      throw new PublishFailure(failure, (error as Error).message);
+      throw publishFailure(error);
     }
     server.unref();
     const bound = server.address();
@@ -73,5 +79,13 @@ export class NodePortPublisher implements PortPublisher {
           for (const socket of open) socket.destroy();
         }),
     };
+  }
+
+  async listenUdp(address: string, port: number, onDatagram: (data: Uint8Array, from: HostDatagramPeer) => void): Promise<HostDatagramListener> {
+    try {
+      return await bindUdpListener(address, port, onDatagram);
+    } catch (error) {
+      throw publishFailure(error);
+    }
   }
 }
