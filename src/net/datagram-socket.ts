@@ -1,5 +1,5 @@
 import { Errno, fail } from '../common/errno.ts';
-import { LOOPBACK_V4, LOOPBACK_V6, isUnspecified, unmapV4 } from './address.ts';
+import { ANY_V4, ANY_V6, LOOPBACK_V4, LOOPBACK_V6, isUnspecified, unmapV4 } from './address.ts';
 import type { IpFamily, SocketAddress } from './address.ts';
 import type { NetworkNamespace } from './namespace.ts';
 import type { PortTable } from './ports.ts';
@@ -46,6 +46,8 @@ export class DatagramSocket extends NetSocket {
   private writeShut = false;
   /** Datagrams dropped because the queue was full. */
   drops = 0;
+  /** The local address was the wildcard until connect chose one (disconnect restores the wildcard). */
+  private addressFromConnect = false;
 
   constructor(ns: NetworkNamespace, family: IpFamily, protocol: 'udp' | 'icmp') {
     super(ns, family, 'dgram', protocol);
@@ -79,15 +81,23 @@ export class DatagramSocket extends NetSocket {
     if (route.kind === 'unreachable' && route.delayMs === 0) fail(route.errno);
     this.autobind(route.source);
     const local = this.local!;
-    if (isUnspecified(local.ip) && !this.explicitBind) this.local = { ip: this.toOwnFamily(route.source), port: local.port };
+    // As Linux (ip4_datagram_connect): a wildcard local address becomes the route's source, even after bind(0.0.0.0:port).
+    if (isUnspecified(local.ip)) {
+      this.local = { ip: this.toOwnFamily(route.source), port: local.port };
+      this.addressFromConnect = true;
+    }
     this.remote = { ip: this.toOwnFamily(dst.ip), port: dst.port };
     this.error = null;
     return 'connected';
   }
 
-  /** connect(AF_UNSPEC): forget the peer. */
+  /** connect(AF_UNSPEC): forget the peer; a local address that connect chose goes back to the wildcard (Linux: unless bind named it). */
   disconnect(): void {
     this.remote = null;
+    if (this.addressFromConnect && this.local) {
+      this.local = { ip: this.family === 4 ? ANY_V4 : ANY_V6, port: this.local.port };
+      this.addressFromConnect = false;
+    }
   }
 
   send(data: Uint8Array, _flags: number, to: SocketAddress | null): number {
