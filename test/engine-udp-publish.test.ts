@@ -3,18 +3,23 @@
  * with an exposed udp port, port ranges, what `docker port`, `docker ps` and
  * `docker inspect` show, datagrams from host clients (node:dgram) to
  * busybox's `nc -u -l` and to a UDP echo server in containers, conflicts,
- * and the port freed when the container goes.
+ * the port freed when the container goes, and the port back with its
+ * container after `drydock daemon` restarts.
  */
 import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import { writeTar } from '../src/unionfs/tar/writer.ts';
-import { dockerSkip, startTestEngine } from './helpers/engine-harness.ts';
+import { startDaemon } from './helpers/daemon.ts';
+import { DOCKER, dockerSkip, startTestEngine } from './helpers/engine-harness.ts';
 import type { TestEngine } from './helpers/engine-harness.ts';
 import { PROGRAMS } from './helpers/kernel-harness.ts';
 
@@ -202,4 +207,34 @@ test('sctp is still refused with a clear error', { skip: dockerSkip }, async () 
   const r = await t.docker(['run', '--rm', '-p', '9999:99/sctp', 'busybox', 'true']);
   assert.equal(r.code, 125);
   assert.match(r.stderr, /publishing sctp ports is not supported by Drydock yet/);
+});
+
+test('a restart=always container gets its UDP port back when drydock daemon restarts', { skip: dockerSkip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'udp-restart-'));
+  const socket = join(dir, 'docker.sock');
+  const dataRoot = join(dir, 'data');
+  const docker = async (...args: string[]): Promise<string> =>
+    (await promisify(execFile)(DOCKER, args, { env: { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: dir }, encoding: 'utf8' })).stdout;
+  const stop = async (daemon: Awaited<ReturnType<typeof startDaemon>>) => {
+    daemon.kill('SIGTERM');
+    await new Promise((resolve) => daemon.on('exit', resolve));
+  };
+  const port = await freePort();
+  const client = await udpClient();
+  let daemon = await startDaemon({ socket, dataRoot, fromSource: true });
+  try {
+    // Each nc answers one client once, then gives up after 1 s of silence; the loop starts the next.
+    await docker('run', '-d', '--name', 'udp-keep', '--restart', 'always', '-p', `${port}:53/udp`, 'busybox', 'sh', '-c', 'while true; do echo pong | nc -u -w 1 -l -p 53; done');
+    assert.equal(await eventually('answer before the restart', () => client.ask('ping', port, 500)), 'pong\n');
+    await stop(daemon);
+    daemon = await startDaemon({ socket, dataRoot, fromSource: true });
+    assert.equal(await docker('port', 'udp-keep'), `53/udp -> 0.0.0.0:${port}\n53/udp -> [::]:${port}\n`);
+    assert.equal(await eventually('answer after the restart', () => client.ask('ping', port, 500)), 'pong\n');
+    await docker('rm', '-f', 'udp-keep');
+    (await bindUdp(port)).close();
+  } finally {
+    client.close();
+    await stop(daemon);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
