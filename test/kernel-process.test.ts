@@ -68,6 +68,15 @@ test('a caught SIGTERM runs the handler and interrupts pause()', async () => {
   assert.equal(exit.exitCode, 7);
 });
 
+test('a signal that comes before pause() is entered still ends it (pause is one system call)', async () => {
+  const { proc, stdout } = await start(kernel, '/bin/sig.wasm', ['latepause']);
+  await waitForOutput(stdout, 'computing');
+  kernel.signal(proc, SIG.TERM, null);
+  const exit = await proc.exited;
+  assert.equal(stdout.text(), 'computing\npause returned -1 EINTR, caught 15\n');
+  assert.equal(exit.exitCode, 0);
+});
+
 test('an ignored SIGTERM does nothing; SIGKILL still works', async () => {
   const { proc, stdout } = await start(kernel, '/bin/sig.wasm', ['ignore']);
   await waitForOutput(stdout, 'ignoring');

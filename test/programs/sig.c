@@ -3,6 +3,8 @@
  *   handler   install a SIGUSR1 handler, raise it, report that it ran
  *   sleep     sleep for a long time (to be killed)
  *   term      ignore nothing, wait in pause() for a signal with a SIGTERM handler
+ *   latepause catch SIGTERM, compute for a while without system calls, then pause() once: a signal
+ *             that came during the computation must end that pause (it is pending when pause starts)
  *   ignore    ignore SIGTERM, then sleep (SIGTERM must not kill it)
  *   pipe      write to a pipe whose reader is gone (SIGPIPE)
  *   readstdin block reading stdin
@@ -36,6 +38,15 @@ int main(int argc, char **argv) {
     while (!got) pause();
     printf("caught %d\n", (int)got);
     return 7;
+  }
+  if (strcmp(cmd, "latepause") == 0) {
+    signal(SIGTERM, on_signal);
+    puts("computing");
+    volatile unsigned long spin = 0;
+    for (unsigned long i = 0; i < 300000000UL; i++) spin += i;
+    int r = pause();
+    printf("pause returned %d %s, caught %d\n", r, errno == EINTR ? "EINTR" : "?", (int)got);
+    return 0;
   }
   if (strcmp(cmd, "ignore") == 0) {
     signal(SIGTERM, SIG_IGN);

@@ -161,6 +161,10 @@ DRYDOCK_IMPORT("sigpending") int32_t __drydock_sigpending(uint64_t *set_out);
 /* Replace the mask with `mask` and block until a caught signal is delivered; always EINTR. */
 DRYDOCK_IMPORT("sigsuspend") int32_t __drydock_sigsuspend(uint64_t mask);
 
+/* Block until a caught signal is delivered, keeping the mask; always EINTR (pause(2): one call, so a
+ * signal that arrives before it is entered still ends it, unlike a mask query followed by sigsuspend). */
+DRYDOCK_IMPORT("pause") int32_t __drydock_pause(void);
+
 /* Schedule SIGALRM in `seconds` (0 cancels); the seconds left of the previous alarm go to *left_out. */
 DRYDOCK_IMPORT("alarm") int32_t __drydock_alarm(uint32_t seconds, uint32_t *left_out);
 

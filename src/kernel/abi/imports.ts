@@ -76,6 +76,7 @@ export const DRYDOCK_IMPORTS: readonly string[] = [
   'sigprocmask',
   'sigpending',
   'sigsuspend',
+  'pause',
   'alarm',
   'pipe2',
   'dup',

@@ -93,6 +93,7 @@ export const SYS = {
   tcsetpgrp: 106,
   statfs: 107,
   fstatfs: 108,
+  pause: 109,
   // drydock extension: sockets (wasm/include/drydock.h, "sockets")
   socket: 140,
   bind: 141,

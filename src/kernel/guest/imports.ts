@@ -565,6 +565,7 @@ export class GuestImports {
         return this.ret(err);
       },
       sigsuspend: (mask: bigint) => this.simple(SYS.sigsuspend, (w) => w.putU64(mask)),
+      pause: () => this.simple(SYS.pause, () => undefined),
       alarm: (seconds: number, leftOut: number) => this.u32Out(SYS.alarm, leftOut, (w) => w.putU32(seconds)),
 
       pipe2: (fdsOut: number, flags: number) => {

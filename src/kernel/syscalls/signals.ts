@@ -2,6 +2,7 @@
 import { Errno, fail } from '../../common/errno.ts';
 import { SIG } from '../abi/linux.ts';
 import { TIMED_OUT, blockUntil } from '../proc/blocking.ts';
+import type { Process } from '../proc/process.ts';
 import { DISPOSITION, sigbit } from '../proc/signals.ts';
 import type { SyscallContext, SyscallEntry } from './context.ts';
 
@@ -67,11 +68,13 @@ export const SIGNAL_SYSCALLS: Record<string, SyscallEntry> = {
       proc.maskAfterAnswer = proc.signals.mask;
       proc.signals.setMask(mask);
       ctx.kernel.actOnPending(proc);
-      return blockUntil(proc, [], () => undefined).then((result) => {
-        if (result === TIMED_OUT) fail(Errno.ETIMEDOUT);
-        return Errno.EINTR;
-      });
+      return waitForCaughtSignal(proc);
     },
+  },
+  pause: {
+    name: 'pause',
+    support: 'full',
+    handler: (ctx) => waitForCaughtSignal(ctx.proc),
   },
   alarm: {
     name: 'alarm',
@@ -95,3 +98,10 @@ export const SIGNAL_SYSCALLS: Record<string, SyscallEntry> = {
     },
   },
 };
+
+/** Parks the caller until a caught signal is deliverable (at once if one already is); always EINTR. */
+async function waitForCaughtSignal(proc: Process): Promise<number> {
+  const result = await blockUntil(proc, [], () => undefined);
+  if (result === TIMED_OUT) fail(Errno.ETIMEDOUT);
+  return Errno.EINTR;
+}

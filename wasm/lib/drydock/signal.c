@@ -117,11 +117,9 @@ int sigpending(sigset_t *set) {
 
 int sigsuspend(const sigset_t *mask) { return drydock_result(__drydock_sigsuspend(*mask)); }
 
-int pause(void) {
-  sigset_t current;
-  sigprocmask(SIG_BLOCK, 0, &current);
-  return sigsuspend(&current);
-}
+/* One system call: a handler run between a mask query and sigsuspend would leave the caller
+ * waiting for a signal that has already come (while (!got) pause(); would hang). */
+int pause(void) { return drydock_result(__drydock_pause()); }
 
 unsigned alarm(unsigned seconds) {
   uint32_t left = 0;
