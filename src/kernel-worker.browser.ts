@@ -21,6 +21,7 @@ import { servePortRequest } from './platform/browser/port-bridge.ts';
 import type { PortFetchRequest } from './platform/browser/port-bridge.ts';
 import { MemoryBlobStore } from './platform/memory/blob-store.ts';
 import { MemFs } from './unionfs/memfs/memfs.ts';
+import { MemoryVolumeDriver } from './engine/volumes/memory-driver.ts';
 import { MountNamespace } from './unionfs/vfs/mount-namespace.ts';
 import type { HostInput } from './platform/types.ts';
 
@@ -123,7 +124,6 @@ export const kernelApi = {
   /** Starts the engine (once): storage, shipped images, restored containers. */
   init(options: EngineInitOptions): Promise<void> {
     starting ??= (async () => {
-      const volumes = new Map<string, MemFs>();
       const blobs = options.storage === 'memory' ? await MemoryBlobStore.open() : await IdbBlobStore.open({ name: options.database ?? 'drydock-engine' });
       engine = await createEngine({
         kernel,
@@ -131,17 +131,11 @@ export const kernelApi = {
         network: new NetworkManager({ host: new FetchHostNetwork(), outbound: options.outbound ?? true }),
         distribution: { fetch: fromWhatwgFetch(globalThis.fetch.bind(globalThis)), browser: true },
         preloadImages: () => loadShippedImages(new URL(options.imagesUrl, self.location.href).href),
-        volumes: {
-          open(name) {
-            let fs = volumes.get(name);
-            if (!fs) volumes.set(name, (fs = new MemFs({ type: 'tmpfs' })));
-            return fs;
-          },
-          async destroy(name) {
-            volumes.delete(name);
-          },
+        volumes: await MemoryVolumeDriver.open(blobs, {
+          type: 'tmpfs',
           mountpoint: (name) => `/var/lib/drydock/volumes/${name}/_data`,
-        },
+          onCorrupt: (name, error) => console.warn(`drydock: volume ${name} could not be restored (${error.message}); it starts empty`),
+        }),
         ncpu: navigator.hardwareConcurrency || 1,
         memTotal: 2 * 1024 ** 3,
         dataRoot: options.storage === 'memory' ? 'memory' : `indexeddb:${options.database ?? 'drydock-engine'}`,

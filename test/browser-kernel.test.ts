@@ -117,20 +117,34 @@ function dockerRunInPage(config: Record<string, unknown>, name?: string): Promis
   );
 }
 
-test('containers run in the page: the shipped busybox image, stdout/stderr and exit status', { skip: browserSkip }, async () => {
+/** Puts the page's client and the stream demuxer where dockerRunInPage finds them (again after a reload). */
+async function exposeDockerInPage(): Promise<void> {
   await page.evaluate(async () => {
     const drydock = (window as unknown as { drydock: { docker: unknown } }).drydock;
     const bundle: string = '/dist/browser/drydock.js'; // a URL of the page, not a module of this file
     const mod = (await import(bundle)) as { StdcopyDemuxer: unknown };
     Object.assign(window, { docker: drydock.docker, StdcopyDemuxer: mod.StdcopyDemuxer });
   });
+}
+
+test('containers run in the page: the shipped busybox image, stdout/stderr and exit status', { skip: browserSkip }, async () => {
+  await exposeDockerInPage();
   const r = await dockerRunInPage({ Image: 'busybox', Cmd: ['sh', '-c', 'echo hello from a container; uname -m; echo oops >&2; exit 3'] }, 'in-page');
   assert.equal(r.stdout, 'hello from a container\nwasm32\n');
   assert.equal(r.stderr, 'oops\n');
   assert.equal(r.status, 3);
 });
 
-test('engine state survives a page reload (IndexedDB)', { skip: browserSkip }, async () => {
+test('a named volume written by a container', { skip: browserSkip }, async () => {
+  const write = await dockerRunInPage({
+    Image: 'busybox',
+    Cmd: ['sh', '-c', 'mkdir -p /data/sub && echo kept across a reload > /data/sub/note && chown -R 1000:1000 /data && ls -ln /data'],
+    HostConfig: { Binds: ['notes:/data'] },
+  });
+  assert.equal(write.status, 0, write.stderr);
+});
+
+test('engine state survives a page reload (IndexedDB), volume data included', { skip: browserSkip }, async () => {
   await page.reload();
   await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
   const names = await page.evaluate(async () => {
@@ -138,4 +152,7 @@ test('engine state survives a page reload (IndexedDB)', { skip: browserSkip }, a
     return (await drydock.docker.listContainers({ all: true })).map((c) => `${c.Names[0]} ${c.State}`);
   });
   assert.ok(names.includes('/in-page exited'), `containers after reload: ${names.join(', ')}`);
+  await exposeDockerInPage();
+  const read = await dockerRunInPage({ Image: 'busybox', Cmd: ['sh', '-c', 'cat /data/sub/note; stat -c "%u:%g %a" /data'], HostConfig: { Binds: ['notes:/data'] } });
+  assert.equal(read.stdout, 'kept across a reload\n1000:1000 755\n');
 });

@@ -14,7 +14,7 @@ import { createEngine } from '../src/engine/daemon/engine.ts';
 import type { Engine } from '../src/engine/daemon/engine.ts';
 import { publishedPortOf } from '../src/engine/networks/published-http.ts';
 import { MemoryBlobStore } from '../src/platform/memory/blob-store.ts';
-import { MemFs } from '../src/unionfs/memfs/memfs.ts';
+import { MemoryVolumeDriver } from '../src/engine/volumes/memory-driver.ts';
 import { newKernel } from './helpers/kernel-harness.ts';
 
 const SHIPPED_IMAGES = fileURLToPath(new URL('../public/images', import.meta.url));
@@ -29,23 +29,15 @@ async function api(method: string, path: string, body?: unknown): Promise<Respon
 }
 
 before(async () => {
-  const volumes = new Map<string, MemFs>();
+  const blobs = await MemoryBlobStore.open();
   engine = await createEngine({
     kernel: newKernel({ warmWorkers: 2 }),
-    blobs: await MemoryBlobStore.open(),
+    blobs,
     preloadImages: async () =>
       readdirSync(SHIPPED_IMAGES)
         .filter((f) => f === 'nginx.tar')
         .map((f) => readFileSync(join(SHIPPED_IMAGES, f))),
-    volumes: {
-      open: (name) => {
-        let fs = volumes.get(name);
-        if (!fs) volumes.set(name, (fs = new MemFs({ type: 'ext4' })));
-        return fs;
-      },
-      destroy: async (name) => void volumes.delete(name),
-      mountpoint: (name) => `/var/lib/drydock/volumes/${name}/_data`,
-    },
+    volumes: await MemoryVolumeDriver.open(blobs, { type: 'ext4', mountpoint: (name) => `/var/lib/drydock/volumes/${name}/_data` }),
     ncpu: 2,
     memTotal: 4 * 1024 ** 3,
     dataRoot: 'memory',

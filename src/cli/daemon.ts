@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { createEngine } from '../engine/daemon/engine.ts';
 import { ramInBytes } from '../engine/containers/storage-opt.ts';
 import { fromWhatwgFetch } from '../engine/images/registry/http.ts';
-import { MemFs } from '../unionfs/memfs/memfs.ts';
 import { MemoryBlobStore } from '../platform/memory/blob-store.ts';
 import { defaultDataRoot, DirBlobStore } from '../platform/node/dir-blob-store.ts';
 import { HostFs } from '../platform/node/host-fs.ts';
@@ -22,6 +21,7 @@ import { NetworkManager } from '../net/manager.ts';
 import { Kernel } from '../kernel/kernel.ts';
 import type { BlobStore } from '../platform/types.ts';
 import type { VolumeDriver } from '../engine/volumes/volumes.ts';
+import { MemoryVolumeDriver } from '../engine/volumes/memory-driver.ts';
 import { packageRoot } from './serve.ts';
 
 interface DaemonOptions {
@@ -98,21 +98,10 @@ function parseArgs(argv: string[]): DaemonOptions {
   return options;
 }
 
-/** Named volumes as directories under the data root (Docker's layout), or in memory. */
-function volumeDriver(options: DaemonOptions): VolumeDriver {
+/** Named volumes as directories under the data root (Docker's layout), or in memory (kept in the memory store). */
+async function volumeDriver(options: DaemonOptions, blobs: BlobStore): Promise<VolumeDriver> {
   if (options.storage === 'memory') {
-    const volumes = new Map<string, MemFs>();
-    return {
-      open(name) {
-        let fs = volumes.get(name);
-        if (!fs) volumes.set(name, (fs = new MemFs({ type: 'ext4' })));
-        return fs;
-      },
-      async destroy(name) {
-        volumes.delete(name);
-      },
-      mountpoint: (name) => `memory:/volumes/${name}/_data`,
-    };
+    return MemoryVolumeDriver.open(blobs, { type: 'ext4', mountpoint: (name) => `memory:/volumes/${name}/_data` });
   }
   const dir = (name: string) => join(options.dataRoot, 'volumes', name, '_data');
   return {
@@ -161,7 +150,7 @@ export async function daemonCommand(argv: string[]): Promise<number> {
     blobs,
     distribution: { fetch: fromWhatwgFetch(globalThis.fetch), browser: false },
     preloadImages: async () => shippedImages(),
-    volumes: volumeDriver(options),
+    volumes: await volumeDriver(options, blobs),
     binds: { open: (path, readOnly) => (existsSync(path) ? new HostFs(path, readOnly) : null) },
     network: new NetworkManager({ host: new NodeHostNetwork(), outbound: options.outbound, publisher: new NodePortPublisher() }),
     ncpu: availableParallelism(),

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createEngine } from '../../src/engine/daemon/engine.ts';
 import type { Engine } from '../../src/engine/daemon/engine.ts';
-import { MemFs } from '../../src/unionfs/memfs/memfs.ts';
 import { MemoryBlobStore } from '../../src/platform/memory/blob-store.ts';
+import { MemoryVolumeDriver } from '../../src/engine/volumes/memory-driver.ts';
 import { HostFs } from '../../src/platform/node/host-fs.ts';
 import { HttpTransport } from '../../src/platform/node/http-transport.ts';
 import { NodeHostNetwork, NodePortPublisher } from '../../src/platform/node/index.ts';
@@ -42,25 +42,15 @@ const execFileAsync = promisify(execFile);
 export async function startTestEngine(): Promise<TestEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'drydock-engine-'));
   const socket = join(dir, 'docker.sock');
-  const volumes = new Map<string, MemFs>();
+  const blobs = await MemoryBlobStore.open();
   const engine = await createEngine({
     kernel: newKernel({ warmWorkers: 2 }),
-    blobs: await MemoryBlobStore.open(),
+    blobs,
     preloadImages: async () =>
       readdirSync(SHIPPED_IMAGES)
         .filter((f) => f.endsWith('.tar'))
         .map((f) => readFileSync(join(SHIPPED_IMAGES, f))),
-    volumes: {
-      open: (name) => {
-        let fs = volumes.get(name);
-        if (!fs) volumes.set(name, (fs = new MemFs({ type: 'ext4' })));
-        return fs;
-      },
-      destroy: async (name) => {
-        volumes.delete(name);
-      },
-      mountpoint: (name) => `/var/lib/drydock/volumes/${name}/_data`,
-    },
+    volumes: await MemoryVolumeDriver.open(blobs, { type: 'ext4', mountpoint: (name) => `/var/lib/drydock/volumes/${name}/_data` }),
     binds: { open: (path, readOnly) => (existsSync(path) ? new HostFs(path, readOnly) : null) },
     network: new NetworkManager({ host: new NodeHostNetwork(), publisher: new NodePortPublisher() }),
     ncpu: 2,

@@ -28,7 +28,7 @@ import { containerModeTarget, engineErrorOf } from './networking.ts';
 import type { ContainerNetwork, ContainerNetworking } from './networking.ts';
 import { groupSignaller, ProcessStdio } from './stdio.ts';
 import type { ContainerStore } from './store.ts';
-import { restoreUpper, saveUpper } from './upper.ts';
+import { memFsFromTar, memFsToTar } from '../../unionfs/memfs/memfs-tar.ts';
 import { storageSizeLimit } from './storage-opt.ts';
 import type { StorageBudget } from '../../unionfs/store/storage-budget.ts';
 import { StorageQuotaError } from '../../unionfs/store/errors.ts';
@@ -219,6 +219,10 @@ export class ContainerManager {
       await this.images.release(id);
       throw error;
     }
+    // Volumes just filled from the image; out of space, the container's next save tries again.
+    await this.flushVolumes(container).catch((error: unknown) => {
+      if (!(error instanceof StorageQuotaError)) throw error;
+    });
     this.events.publish('container', 'create', id, this.attributes(container));
     return { Id: id, Warnings: warnings };
   }
@@ -280,7 +284,7 @@ export class ContainerManager {
     const sizeLimit = storageSizeLimit(container.record.hostConfig.StorageOpt) ?? undefined;
     const saved = await this.store.loadUpper(container.record.snapshotKey);
     const limits = { ...(sizeLimit !== undefined ? { sizeLimit } : {}), ...(this.budget ? { guard: this.budget } : {}) };
-    const upper = saved ? restoreUpper(saved, limits) : new MemFs({ type: 'overlay-upper', ...limits });
+    const upper = saved ? memFsFromTar(saved, { type: 'overlay-upper', ...limits }) : new MemFs({ type: 'overlay-upper', ...limits });
     this.budget?.track(upper);
     container.upper = upper;
     container.overlay = new OverlayFs({ lowers: [initLayer(nsFromMs(Date.parse(container.record.created))), ...[...layers].reverse()], upper });
@@ -500,7 +504,7 @@ export class ContainerManager {
     }, delay);
   }
 
-  /** Saves the record, the log and the writable layer. */
+  /** Saves the record, the log, the data of its in-memory volumes and the writable layer. */
   async persist(container: Container): Promise<void> {
     // Out of space (the storage quota, a full disk): the store keeps the
     // previous save whole, the state stays in memory, and the next save (stop,
@@ -510,13 +514,21 @@ export class ContainerManager {
     };
     await this.store.save(container.record).catch(unlessFull);
     await this.store.saveLogs(container.id, container.logs.snapshot()).catch(unlessFull);
+    await this.flushVolumes(container).catch(unlessFull);
     const upper = container.upper;
     if (!upper) return;
     const used = upper.used;
     await this.store
-      .saveUpper(container.record.snapshotKey, saveUpper(upper))
+      .saveUpper(container.record.snapshotKey, memFsToTar(upper))
       .then(() => this.budget?.saved(upper, used))
       .catch(unlessFull);
+  }
+
+  /** Makes the data of the container's volumes durable where it lives in memory (see ../volumes/memory-driver.ts). */
+  private async flushVolumes(container: Container): Promise<void> {
+    for (const mount of container.record.mounts) {
+      if (mount.Type === 'volume' && mount.Name) await this.volumes.flush(mount.Name);
+    }
   }
 
   /** docker stop: the StopSignal, then SIGKILL after the timeout. */

@@ -21,6 +21,8 @@ export interface VolumeDriver {
   destroy(name: string): Promise<void>;
   /** Where the data is, shown as Mountpoint. */
   mountpoint(name: string): string;
+  /** Makes the volume's current data durable, for drivers that keep it in memory (see memory-driver.ts). */
+  flush?(name: string): Promise<void>;
 }
 
 interface VolumeRecord extends StoredRecord {
@@ -84,6 +86,11 @@ export class VolumeManager implements VolumesBackend {
 
   mountpoint(name: string): string {
     return this.driver.mountpoint(name);
+  }
+
+  /** Makes a volume's data durable if its driver keeps it in memory (a no-op for host directories). */
+  async flush(name: string): Promise<void> {
+    if (this.mounted.has(name)) await this.driver.flush?.(name);
   }
 
   has(name: string): boolean {
