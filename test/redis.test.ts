@@ -26,7 +26,7 @@ import type { NetworkNamespace } from '../src/net/namespace.ts';
 import { NodeHostNetwork } from '../src/platform/node/net-host.ts';
 import { NodePortPublisher } from '../src/platform/node/net-publisher.ts';
 import type { HostInput } from '../src/platform/types.ts';
-import { CaptureOutput, FixedInput, run, sandbox, start, waitForOutput } from './helpers/kernel-harness.ts';
+import { CaptureOutput, FixedInput, TypedInput, run, sandbox, start, waitForOutput } from './helpers/kernel-harness.ts';
 import type { RunResult } from './helpers/kernel-harness.ts';
 import { netKernel } from './net-harness.ts';
 
@@ -945,25 +945,3 @@ describe('configuration, authentication, shutdown', () => {
   });
 });
 
-/** Terminal input typed by the test. */
-class TypedInput implements HostInput {
-  readonly isTTY = true;
-  private chunks: Uint8Array[] = [];
-  private waiting: ((chunk: Uint8Array | null) => void) | null = null;
-  type(text: string): void {
-    const bytes = new TextEncoder().encode(text);
-    if (this.waiting) {
-      const w = this.waiting;
-      this.waiting = null;
-      w(bytes);
-    } else this.chunks.push(bytes);
-  }
-  read(): Promise<Uint8Array | null> {
-    const next = this.chunks.shift();
-    if (next) return Promise.resolve(next);
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-  close(): void {
-    this.waiting?.(null);
-  }
-}

@@ -17,7 +17,7 @@ import { ProcFs } from '../src/kernel/fs/procfs.ts';
 import { PidNamespace, UtsNamespace } from '../src/kernel/proc/namespaces.ts';
 import { SIG } from '../src/kernel/abi/linux.ts';
 import type { MountNamespace } from '../src/unionfs/vfs/mount-namespace.ts';
-import { CaptureOutput, FixedInput, newKernel, start, waitForOutput } from './helpers/kernel-harness.ts';
+import { CaptureOutput, FixedInput, TypedInput, newKernel, start, waitForOutput } from './helpers/kernel-harness.ts';
 import { HostInputDescription, HostOutputDescription } from '../src/kernel/fd/host-stream.ts';
 import { TtyState } from '../src/kernel/fd/tty-state.ts';
 import type { HostInput } from '../src/platform/types.ts';
@@ -457,28 +457,6 @@ describe('applets in the kernel', { skip: existsSync(BUSYBOX_WASM) ? false : 'ne
   });
 });
 
-/** Terminal input typed by a test, chunk by chunk. */
-class TypedInput implements HostInput {
-  readonly isTTY = true;
-  private chunks: Uint8Array[] = [];
-  private waiting: ((chunk: Uint8Array | null) => void) | null = null;
-  type(text: string): void {
-    const bytes = new TextEncoder().encode(text);
-    if (this.waiting) {
-      const w = this.waiting;
-      this.waiting = null;
-      w(bytes);
-    } else this.chunks.push(bytes);
-  }
-  read(): Promise<Uint8Array | null> {
-    const next = this.chunks.shift();
-    if (next) return Promise.resolve(next);
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-  close(): void {
-    this.waiting?.(null);
-  }
-}
 
 async function waitForProcess(ready: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !ready(); i++) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -10,7 +10,7 @@ import { SIG } from '../src/kernel/abi/linux.ts';
 import { HostInputDescription, HostOutputDescription } from '../src/kernel/fd/host-stream.ts';
 import { TtyState } from '../src/kernel/fd/tty-state.ts';
 import type { HostInput } from '../src/platform/types.ts';
-import { CaptureOutput, FixedInput, newKernel, waitForOutput } from './helpers/kernel-harness.ts';
+import { CaptureOutput, FixedInput, TypedInput, newKernel, waitForOutput } from './helpers/kernel-harness.ts';
 import { makeBinDir, runSh, shSandbox } from './userland/sh-cases/harness.ts';
 
 const kernel = newKernel({ warmWorkers: 2 });
@@ -20,32 +20,6 @@ after(async () => {
   await kernel.shutdown();
 });
 
-/** Terminal input typed by the test, chunk by chunk. */
-class TypedInput implements HostInput {
-  readonly isTTY = true;
-  private chunks: Uint8Array[] = [];
-  private waiting: ((chunk: Uint8Array | null) => void) | null = null;
-  private closed = false;
-  type(text: string): void {
-    const bytes = new TextEncoder().encode(text);
-    if (this.waiting) {
-      const w = this.waiting;
-      this.waiting = null;
-      w(bytes);
-    } else this.chunks.push(bytes);
-  }
-  read(): Promise<Uint8Array | null> {
-    const next = this.chunks.shift();
-    if (next) return Promise.resolve(next);
-    if (this.closed) return Promise.resolve(null);
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-  close(): void {
-    this.closed = true;
-    this.waiting?.(null);
-    this.waiting = null;
-  }
-}
 
 /** Starts an interactive sh whose stdin, stdout and stderr are one terminal. */
 async function interactive(env: string[] = ['PATH=/bin', 'HOME=/root']) {

@@ -47,6 +47,33 @@ export class FixedInput implements HostInput {
   close(): void {}
 }
 
+/** Terminal input typed by a test, chunk by chunk; after close() reads see end of file. */
+export class TypedInput implements HostInput {
+  readonly isTTY = true;
+  private chunks: Uint8Array[] = [];
+  private waiting: ((chunk: Uint8Array | null) => void) | null = null;
+  private closed = false;
+  type(text: string): void {
+    const bytes = new TextEncoder().encode(text);
+    if (this.waiting) {
+      const w = this.waiting;
+      this.waiting = null;
+      w(bytes);
+    } else this.chunks.push(bytes);
+  }
+  read(): Promise<Uint8Array | null> {
+    const next = this.chunks.shift();
+    if (next) return Promise.resolve(next);
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+  close(): void {
+    this.closed = true;
+    this.waiting?.(null);
+    this.waiting = null;
+  }
+}
+
 export function newKernel(options: { warmWorkers?: number; trace?: boolean } = {}): Kernel {
   return new Kernel({
     ...nodeKernelPlatform(),
