@@ -9,10 +9,15 @@
  *  - connections per second (connect + close, one after another) vs the same
  *    on the host's loopback (node:net in a child process); reported;
  *  - throughput through a published port (host client -> guest sink), for
- *    the record.
+ *    the record;
+ *  - UDP round trips per second through a published UDP port (a node:dgram
+ *    client on the host, test/programs/net-udp.c echoing in a container)
+ *    vs the same exchange between two node:dgram sockets on the host's
+ *    loopback (in a child process); reported.
  * Medians of several runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { NetworkManager } from '../src/net/manager.ts';
 import type { NetworkNamespace } from '../src/net/namespace.ts';
@@ -23,6 +28,7 @@ import { netKernel } from '../test/net-harness.ts';
 
 const BYTES = 256 * 1024 * 1024;
 const CONNECTS = 2000;
+const DATAGRAMS = 3000;
 const RUNS = 3;
 
 function median(values: number[]): number {
@@ -146,6 +152,54 @@ async function publishedThroughput(): Promise<number> {
   return bytes / 1e6 / (ms / 1000);
 }
 
+/** Round trips per second of a 64-byte datagram, one at a time, from a host client through a published UDP port to a guest echo server. */
+async function publishedUdpRoundTrips(): Promise<number> {
+  const echo = await start(kernel, '/bin/net-udp.wasm', ['server', '9003', String(DATAGRAMS)], { net: receiver });
+  await waitForOutput(echo.stdout, 'listening');
+  const port = await manager.publish(receiver, { containerPort: 9003, hostIp: '127.0.0.1', proto: 'udp' });
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const payload = Buffer.alloc(64, 120);
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    let left = DATAGRAMS;
+    // A lost datagram would stall a one-at-a-time exchange: fail loudly instead.
+    let timer = setTimeout(() => reject(new Error('UDP echo stalled')), 10_000);
+    socket.on('message', () => {
+      clearTimeout(timer);
+      if (--left === 0) return resolve();
+      timer = setTimeout(() => reject(new Error(`UDP echo stalled with ${left} left`)), 10_000);
+      socket.send(payload, port.hostPort, '127.0.0.1');
+    });
+    socket.send(payload, port.hostPort, '127.0.0.1');
+  });
+  const ms = performance.now() - t0;
+  await echo.proc.exited;
+  socket.close();
+  await manager.publishing.unpublish(port);
+  return DATAGRAMS / (ms / 1000);
+}
+
+/** The same exchange between two node:dgram sockets on the host's loopback (a child process). */
+async function hostUdpRoundTrips(): Promise<number> {
+  const out = await nodeChild(`
+    const dgram = require('node:dgram');
+    const server = dgram.createSocket('udp4');
+    server.on('message', (m, r) => server.send(m, r.port, r.address));
+    server.bind(0, '127.0.0.1', () => {
+      const client = dgram.createSocket('udp4');
+      const payload = Buffer.alloc(64, 120);
+      let left = ${DATAGRAMS};
+      let t0;
+      client.on('message', () => {
+        if (--left === 0) { console.log(String(performance.now() - t0)); process.exit(0); }
+        client.send(payload, server.address().port, '127.0.0.1');
+      });
+      client.bind(0, '127.0.0.1', () => { t0 = performance.now(); client.send(payload, server.address().port, '127.0.0.1'); });
+    });`);
+  return DATAGRAMS / (Number(out) / 1000);
+}
+
 function report(name: string, ours: number, reference: number, unit: string, referenceName: string, goal: string): void {
   console.log(
     `${name.padEnd(40)} drydock ${ours.toFixed(1).padStart(9)} ${unit}   ${referenceName} ${reference.toFixed(1).padStart(9)} ${unit}   ratio ${(ours / reference).toFixed(2)} (${goal})`,
@@ -157,16 +211,21 @@ const hostMBs: number[] = [];
 const ncMBs: number[] = [];
 const guestCps: number[] = [];
 const hostCps: number[] = [];
+const udpRtps: number[] = [];
+const hostUdpRtps: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   guestMBs.push(await guestThroughput());
   hostMBs.push(await hostThroughput('node'));
   if (busybox) ncMBs.push(await hostThroughput('nc'));
   guestCps.push(await guestConnects());
   hostCps.push(await hostConnects());
+  udpRtps.push(await publishedUdpRoundTrips());
+  hostUdpRtps.push(await hostUdpRoundTrips());
 }
 report('TCP throughput, container -> container', median(guestMBs), median(hostMBs), 'MB/s', 'host node:net', 'goal >= 0.3');
 if (busybox) report('TCP throughput, container -> container', median(guestMBs), median(ncMBs), 'MB/s', 'host nc|nc', 'for the record');
 report('connections per second', median(guestCps), median(hostCps), 'conn/s', 'host node:net', 'reported');
+report('UDP round trips, host -> published port', median(udpRtps), median(hostUdpRtps), 'rt/s', 'host node:dgram', 'reported');
 const published = await publishedThroughput();
 console.log(`${'published port, host -> container'.padEnd(40)} drydock ${published.toFixed(1).padStart(9)} MB/s`);
 await kernel.shutdown();
