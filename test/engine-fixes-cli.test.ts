@@ -2,7 +2,8 @@
  * The real docker CLI against the engine, for behaviours where Drydock once
  * differed from dockerd 20.10: `docker system df [-v]`, `docker ps -n/-l`,
  * `docker top`'s TIME, `docker version`, `docker inspect` of nothing, the
- * init layer, volumes populated from the image, health across restarts.
+ * init layer, volumes populated from the image, anonymous volumes of a
+ * failed create and of `rm -v`, health across restarts.
  */
 import { strict as assert } from 'node:assert';
 import { type ChildProcess, execFile } from 'node:child_process';
@@ -313,6 +314,28 @@ test('a new, empty volume is filled with the image\'s files at its mount point (
     assert.equal(await ok(['run', '--rm', '-v', 'fx-new:/fx-new', 'busybox', 'ls', '-A', '/fx-new']), '');
   } finally {
     await t.docker(['volume', 'rm', 'fx-etc', 'fx-bin', 'fx-empty1', 'fx-empty2', 'fx-new']);
+  }
+});
+
+test('a create that fails leaves no anonymous volume behind; docker rm -v removes the anonymous volumes only', { skip: dockerSkip }, async () => {
+  const named = 'feed'.repeat(16); // a named volume whose name looks like an anonymous one's
+  try {
+    const before = await ok(['volume', 'ls', '-q']);
+    const dup = await t.docker(['create', '--mount', 'type=volume,dst=/m', '--mount', 'type=tmpfs,dst=/m', 'busybox']);
+    assert.notEqual(dup.code, 0);
+    assert.match(dup.stderr, /Duplicate mount point: \/m/);
+    assert.equal(await ok(['volume', 'ls', '-q']), before, 'the anonymous volume made for /m is gone');
+
+    await ok(['create', '--name', 'fx-rmv', '-v', `${named}:/named`, '-v', '/anon', 'busybox']);
+    const anon = (await ok(['inspect', '-f', '{{range .Mounts}}{{if eq .Destination "/anon"}}{{.Name}}{{end}}{{end}}', 'fx-rmv'])).trim();
+    assert.match(anon, /^[0-9a-f]{64}$/);
+    await ok(['rm', '-v', 'fx-rmv']);
+    const left = (await ok(['volume', 'ls', '-q'])).split('\n');
+    assert.ok(left.includes(named), 'the named volume stays');
+    assert.ok(!left.includes(anon), 'the anonymous volume went with the container');
+  } finally {
+    await t.docker(['rm', '-f', 'fx-rmv']);
+    await t.docker(['volume', 'rm', named]);
   }
 });
 

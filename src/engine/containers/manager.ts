@@ -193,7 +193,17 @@ export class ContainerManager {
     // --network host and container:X take their hostname at start (the host's, the other container's).
     const sharesNetwork = networkMode === 'host' || containerModeTarget(networkMode) !== null;
     if (!record.config.Hostname && !sharesNetwork) record.config.Hostname = id.slice(0, 12);
-    record.mounts = await this.planMounts(record);
+    // A create that fails (a bad mount, out of space) leaves no container and no anonymous volume behind.
+    const anonymous: string[] = [];
+    const dropAnonymous = async () => {
+      for (const volume of anonymous) await this.volumes.remove(volume, { force: true }).catch(() => {});
+    };
+    try {
+      record.mounts = await this.planMounts(record, anonymous);
+    } catch (error) {
+      await dropAnonymous();
+      throw error;
+    }
     await this.images.lease(id, record.layers);
     const container = new Container(record);
     try {
@@ -204,7 +214,9 @@ export class ContainerManager {
         volume: async (volume) => (await this.volumes.use(volume)).fs,
       });
     } catch (error) {
+      if (container.upper) this.budget?.untrack(container.upper);
       await this.images.release(id);
+      await dropAnonymous();
       throw error;
     }
     this.containers.set(id, container);
@@ -212,11 +224,11 @@ export class ContainerManager {
     try {
       await this.store.save(record);
     } catch (error) {
-      // Out of space, say: no container is left behind.
       this.containers.delete(id);
       this.names.delete(name);
       if (container.upper) this.budget?.untrack(container.upper);
       await this.images.release(id);
+      await dropAnonymous();
       throw error;
     }
     // Volumes just filled from the image; out of space, the container's next save tries again.
@@ -227,8 +239,13 @@ export class ContainerManager {
     return { Id: id, Warnings: warnings };
   }
 
-  /** Volume, bind and tmpfs mounts of a new container (creating named and anonymous volumes). */
-  private async planMounts(record: ContainerRecord): Promise<MountPoint[]> {
+  /** Volume, bind and tmpfs mounts of a new container (creating named and anonymous volumes; the anonymous ones' names go to `anonymous`). */
+  private async planMounts(record: ContainerRecord, anonymous: string[]): Promise<MountPoint[]> {
+    const newAnonymous = async () => {
+      const name = await this.volumes.anonymous();
+      anonymous.push(name);
+      return name;
+    };
     const mounts: MountPoint[] = [];
     const seen = new Set<string>();
     const add = (mount: MountPoint) => {
@@ -254,7 +271,7 @@ export class ContainerManager {
       const destination = request.Target ?? '';
       if (!destination.startsWith('/')) throw new InvalidParameterError(`invalid mount config: mount path must be absolute`);
       if (request.Type === 'volume') {
-        const name = request.Source || (await this.volumes.anonymous());
+        const name = request.Source || (await newAnonymous());
         await this.volumes.use(name);
         add({ Type: 'volume', Name: name, Source: this.volumes.mountpoint(name), Destination: destination, Driver: 'local', Mode: 'z', RW: !request.ReadOnly, Propagation: '' });
       } else if (request.Type === 'bind') {
@@ -271,7 +288,7 @@ export class ContainerManager {
     // Image VOLUMEs (and -v /path) without a mount become anonymous volumes.
     for (const destination of Object.keys(record.config.Volumes ?? {})) {
       if (seen.has(destination)) continue;
-      const name = await this.volumes.anonymous();
+      const name = await newAnonymous();
       add({ Type: 'volume', Name: name, Source: this.volumes.mountpoint(name), Destination: destination, Driver: 'local', Mode: '', RW: true, Propagation: '' });
     }
     return mounts;
@@ -634,7 +651,7 @@ export class ContainerManager {
     await this.images.release(container.id);
     if (options.removeVolumes) {
       for (const mount of container.record.mounts) {
-        if (mount.Type === 'volume' && mount.Name && /^[0-9a-f]{64}$/.test(mount.Name)) {
+        if (mount.Type === 'volume' && mount.Name && this.volumes.isAnonymous(mount.Name)) {
           await this.volumes.remove(mount.Name, { force: true }).catch(() => {});
         }
       }

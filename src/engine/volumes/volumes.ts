@@ -97,6 +97,11 @@ export class VolumeManager implements VolumesBackend {
     return this.volumes.has(name);
   }
 
+  /** True for a volume created for one container (an image VOLUME, `-v /path`): `docker rm -v` removes those only. */
+  isAnonymous(name: string): boolean {
+    return this.volumes.get(name)?.anonymous ?? false;
+  }
+
   private toVolume(record: VolumeRecord): Volume {
     return {
       CreatedAt: record.created,
