@@ -254,6 +254,18 @@ DRYDOCK_IMPORT("getegid") int32_t __drydock_getegid(void);
 DRYDOCK_IMPORT("setuid") int32_t __drydock_setuid(int32_t uid);
 DRYDOCK_IMPORT("setgid") int32_t __drydock_setgid(int32_t gid);
 
+/* Supplementary groups (Linux getgroups(2)/setgroups(2)), kept sorted by gid as Linux keeps them
+ * (the engine gives a container's process its user's groups from /etc/group and --group-add).
+ * The list holds only the supplementary groups, not the gid unless it was set as one of them.
+ * getgroups: *count_out gets the number of groups; with size 0 nothing else is written, a size
+ * below the count is EINVAL, otherwise the list fills list[0..count). At most
+ * DRYDOCK_NGROUPS_MAX groups (Linux allows 65536; Drydock's limit keeps the list within one
+ * syscall message). setgroups: uid 0 only (EPERM), more than DRYDOCK_NGROUPS_MAX or a gid of
+ * (gid_t)-1 is EINVAL; children inherit the list. */
+#define DRYDOCK_NGROUPS_MAX 8192
+DRYDOCK_IMPORT("getgroups") int32_t __drydock_getgroups(uint32_t size, uint32_t *list, uint32_t *count_out);
+DRYDOCK_IMPORT("setgroups") int32_t __drydock_setgroups(uint32_t size, const uint32_t *list);
+
 struct drydock_utsname {
   char sysname[65];
   char nodename[65]; /* the UTS namespace's hostname */

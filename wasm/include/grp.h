@@ -24,6 +24,9 @@ int getgrgid_r(gid_t, struct group *, char *, size_t, struct group **);
 int getgrnam_r(const char *, struct group *, char *, size_t, struct group **);
 struct group *fgetgrent(FILE *);
 int getgrouplist(const char *, gid_t, gid_t *, int *);
+/* Supplementary groups (glibc and musl declare these here too): uid 0 only. */
+int setgroups(size_t, const gid_t *);
+int initgroups(const char *, gid_t);
 
 #ifdef __cplusplus
 }

@@ -96,6 +96,8 @@ export const DRYDOCK_IMPORTS: readonly string[] = [
   'getegid',
   'setuid',
   'setgid',
+  'getgroups',
+  'setgroups',
   'uname',
   'sethostname',
   'tcgetattr',

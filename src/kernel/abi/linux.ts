@@ -36,6 +36,13 @@ export const SIG = {
 
 export const NSIG = 32;
 
+/**
+ * Most supplementary groups a process may have (setgroups, spawn). Linux
+ * allows 65536; Drydock keeps the list within one syscall message (32 KiB of
+ * gids). drydock.h's DRYDOCK_NGROUPS_MAX is the same number.
+ */
+export const NGROUPS_MAX = 8192;
+
 const NAMES = Object.fromEntries(Object.entries(SIG).map(([name, number]) => [number, `SIG${name}`])) as Record<number, string>;
 
 export function signalName(sig: number): string {

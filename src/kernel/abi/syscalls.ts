@@ -94,6 +94,8 @@ export const SYS = {
   statfs: 107,
   fstatfs: 108,
   pause: 109,
+  getgroups: 110,
+  setgroups: 111,
   // drydock extension: sockets (wasm/include/drydock.h, "sockets")
   socket: 140,
   bind: 141,

@@ -330,6 +330,8 @@ export class ProcFs implements FileSystem {
       `Uid:\t${uid}\t${uid}\t${uid}\t${uid}`,
       `Gid:\t${gid}\t${gid}\t${gid}\t${gid}`,
       `FDSize:\t${proc.fds.size}`,
+      // Linux prints each gid followed by a space ("Groups:\t0 10 "), and nothing but the tab for none.
+      `Groups:\t${proc.creds.groups.map((g) => `${g} `).join('')}`,
       `VmPeak:\t${String(kb).padStart(8)} kB`,
       `VmSize:\t${String(kb).padStart(8)} kB`,
       `VmRSS:\t${String(kb).padStart(8)} kB`,

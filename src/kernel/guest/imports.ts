@@ -8,6 +8,7 @@
  */
 import { Errno } from '../../common/errno.ts';
 import { monotonicNs, nowNs } from '../../common/time.ts';
+import { NGROUPS_MAX } from '../abi/linux.ts';
 import { CLOCK, SIZE } from '../abi/wasi.ts';
 import { SYS } from '../abi/syscalls.ts';
 import type { GuestChannel } from '../channel/channel.ts';
@@ -622,6 +623,23 @@ export class GuestImports {
       getegid: () => value(SYS.getegid),
       setuid: (uid: number) => this.simple(SYS.setuid, (w) => w.putI32(uid)),
       setgid: (gid: number) => this.simple(SYS.setgid, (w) => w.putI32(gid)),
+      getgroups: (size: number, list: number, countOut: number) => {
+        this.w.reset().putU32(size);
+        const err = this.call(SYS.getgroups);
+        if (err === 0) {
+          const count = this.r.u32();
+          if (count > 0 && size !== 0) mem.write(list, this.r.raw(count * 4));
+          mem.setU32(countOut, count);
+        }
+        return this.ret(err);
+      },
+      // The list travels only when it may be valid: the kernel decides EPERM before EINVAL, as Linux.
+      setgroups: (size: number, list: number) =>
+        this.simple(SYS.setgroups, (w) => {
+          const count = size >>> 0;
+          w.putU32(count);
+          if (count <= NGROUPS_MAX) w.reserve(count * 4).set(mem.slice(list, count * 4));
+        }),
       uname: (out: number) => this.rawOut(SYS.uname, out, 390, () => {}),
       sethostname: (name: number, len: number) =>
         this.simple(SYS.sethostname, (w) => w.putBytes(mem.slice(name, len))),

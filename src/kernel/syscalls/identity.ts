@@ -1,5 +1,6 @@
 /** User and host identity: uids, gids, uname, hostname. */
 import { Errno, fail } from '../../common/errno.ts';
+import { NGROUPS_MAX } from '../abi/linux.ts';
 import type { SyscallEntry } from './context.ts';
 
 const UTS_FIELD = 65;
@@ -41,6 +42,33 @@ export const IDENTITY_SYSCALLS: Record<string, SyscallEntry> = {
       return 0;
     },
   },
+  getgroups: {
+    name: 'getgroups',
+    support: 'full',
+    // in: u32 size. out: u32 count, then count u32 gids unless size is 0.
+    handler: (ctx) => {
+      const size = ctx.w.u32();
+      const groups = ctx.proc.creds.groups;
+      if (size !== 0 && size < groups.length) fail(Errno.EINVAL);
+      const out = ctx.out().putU32(groups.length);
+      if (size !== 0) for (const gid of groups) out.putU32(gid);
+      return 0;
+    },
+  },
+  setgroups: {
+    name: 'setgroups',
+    support: 'full',
+    // in: u32 count, then count u32 gids (absent when count is over NGROUPS_MAX).
+    handler: (ctx) => {
+      const count = ctx.w.u32();
+      if (ctx.proc.creds.uid !== 0) fail(Errno.EPERM);
+      if (count > NGROUPS_MAX) fail(Errno.EINVAL);
+      const groups: number[] = [];
+      for (let i = 0; i < count; i++) groups.push(ctx.w.u32());
+      ctx.proc.creds.groups = normalizeGroups(groups);
+      return 0;
+    },
+  },
   uname: {
     name: 'uname',
     support: 'full',
@@ -65,3 +93,16 @@ export const IDENTITY_SYSCALLS: Record<string, SyscallEntry> = {
     },
   },
 };
+
+/**
+ * A supplementary group list as a process holds it: sorted by gid as Linux
+ * keeps it (duplicates stay, as Linux keeps them). EINVAL for more than
+ * NGROUPS_MAX groups or a gid outside 0..2^32-2 ((gid_t)-1 is no gid).
+ */
+export function normalizeGroups(groups: readonly number[]): number[] {
+  if (groups.length > NGROUPS_MAX) fail(Errno.EINVAL, `more than ${NGROUPS_MAX} supplementary groups`);
+  for (const gid of groups) {
+    if (!Number.isInteger(gid) || gid < 0 || gid >= 0xffffffff) fail(Errno.EINVAL, `invalid group id ${gid}`);
+  }
+  return [...groups].sort((a, b) => a - b);
+}

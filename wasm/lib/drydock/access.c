@@ -1,7 +1,8 @@
 /*
  * access and faccessat against the real permission bits. wasi-libc's version
  * only checks that the file exists and that the directory fd's WASI rights
- * allow reading or writing; `test -x` and PATH searches need the mode.
+ * allow reading or writing; `test -x` and PATH searches need the mode. The
+ * group bits apply to the effective gid and the supplementary groups, as Linux.
  *
  * Replaces libc.a's faccessat.o, whose only symbol is
  * __wasilibc_nocwd_faccessat (called by wasi-libc's access and faccessat after
@@ -28,7 +29,7 @@ int __wasilibc_nocwd_faccessat(int fd, const char *path, int amode, int flag) {
     if (S_ISDIR(ds.mode) || (ds.mode & 0111)) perm |= X_OK;
   } else if (ds.uid == uid) {
     perm = (ds.mode >> 6) & 7;
-  } else if (ds.gid == getegid()) {
+  } else if (__drydock_in_group(ds.gid)) {
     perm = (ds.mode >> 3) & 7;
   } else {
     perm = ds.mode & 7;

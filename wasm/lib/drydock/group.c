@@ -157,3 +157,24 @@ int getgrouplist(const char *user, gid_t group, gid_t *groups, int *ngroups) {
   *ngroups = n;
   return n > room ? -1 : n;
 }
+
+/* Sets the caller's supplementary groups to those of `user` plus `group` (uid 0 only, as setgroups). */
+int initgroups(const char *user, gid_t group) {
+  int n = 32;
+  gid_t *groups = 0;
+  for (;;) {
+    gid_t *grown = realloc(groups, sizeof(gid_t) * (size_t)n);
+    if (!grown) {
+      free(groups);
+      errno = ENOMEM;
+      return -1;
+    }
+    groups = grown;
+    int room = n;
+    if (getgrouplist(user, group, groups, &n) >= 0) break;
+    if (n <= room) n = room * 2;
+  }
+  int result = setgroups((size_t)n, groups);
+  free(groups);
+  return result;
+}

@@ -12,4 +12,7 @@ static inline int drydock_result(int32_t err) {
   }
   return 0;
 }
+
+/* Whether `gid` is the caller's effective gid or one of its supplementary groups (proc.c). */
+int __drydock_in_group(unsigned gid);
 #endif

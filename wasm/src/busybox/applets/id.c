@@ -39,6 +39,21 @@ static int group_list(const char *user, gid_t gid, gid_t **list) {
   return getgroups(n, *list) < 0 ? 0 : n;
 }
 
+/*
+ * A name for -n, or the number with "unknown ID N" on stderr (BusyBox: the
+ * output goes on, the exit status becomes 1).
+ */
+static int print_name(unsigned id, const char *name) {
+  if (name) {
+    fputs(name, stdout);
+    return 0;
+  }
+  printf("%u", id);
+  fflush_all();
+  bb_error_msg("unknown ID %u", id);
+  return 1;
+}
+
 int id_main(int argc, char **argv) {
   unsigned opt = getopt32(argv, "ugGnrZ");
   enum { U = 1, G = 2, GG = 4, N = 8, R = 16 };
@@ -61,40 +76,30 @@ int id_main(int argc, char **argv) {
   if ((opt & (U | G | GG)) && (opt & (U | G | GG)) != U && (opt & (U | G | GG)) != G && (opt & (U | G | GG)) != GG) {
     bb_error_msg_and_die("only one of -u, -g, -G is allowed");
   }
+  int status = 0;
   if (opt & (U | G)) {
     unsigned id = (opt & U) ? ((opt & R) ? uid : euid) : ((opt & R) ? gid : egid);
-    if (opt & N) {
-      const char *name = (opt & U) ? user_or_null(id) : group_or_null(id);
-      if (name) puts(name);
-      else printf("%u\n", id);
-    } else {
-      printf("%u\n", id);
-    }
-    return fflush_all();
+    if (opt & N) status |= print_name(id, (opt & U) ? user_or_null(id) : group_or_null(id));
+    else printf("%u", id);
+    putchar('\n');
+    return fflush_all() | status;
   }
   gid_t *groups;
   int n = group_list(user, gid, &groups);
   if (opt & GG) {
-    /* The effective gid first unless it is in the list already. */
-    int first = 1;
-    int listed = 0;
-    for (int i = 0; i < n; i++) listed |= groups[i] == egid;
-    if (!listed || n == 0) {
-      const char *name = group_or_null(egid);
-      if ((opt & N) && name) fputs(name, stdout);
-      else printf("%u", egid);
-      first = 0;
-    }
+    /* As BusyBox: the effective gid first, then the other groups (the kernel's order, sorted by gid). */
+    if (opt & N) status |= print_name(egid, group_or_null(egid));
+    else printf("%u", egid);
     for (int i = 0; i < n; i++) {
-      if (!first) putchar(' ');
-      first = 0;
-      const char *name = group_or_null(groups[i]);
-      if ((opt & N) && name) fputs(name, stdout);
+      if (groups[i] == egid) continue;
+      putchar(' ');
+      if (opt & N) status |= print_name(groups[i], group_or_null(groups[i]));
       else printf("%u", groups[i]);
     }
     putchar('\n');
-    return fflush_all();
+    return fflush_all() | status;
   }
+  /* The default form: the kernel's supplementary groups as they are (none: no "groups="). */
   print_id("uid=", uid, user_or_null(uid));
   print_id(" gid=", gid, group_or_null(gid));
   if (euid != uid) print_id(" euid=", euid, user_or_null(euid));
