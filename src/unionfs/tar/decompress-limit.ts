@@ -1,6 +1,6 @@
 /**
  * The cap on what one decompression may produce, and the error for passing
- * it: a few kilobytes of gzip or bzip2 can expand to gigabytes (a
+ * it: a few kilobytes of gzip, bzip2 or xz can expand to gigabytes (a
  * decompression bomb), and Drydock holds archives in memory.
  */
 
@@ -14,7 +14,7 @@ export const MAX_DECOMPRESSED_BYTES = 2 ** 30;
 /** Decompressed output would pass the cap; nothing of it is kept. */
 export class DecompressLimitError extends Error {
   constructor(
-    /** The compression being undone ("gzip", "bzip2"). */
+    /** The compression being undone ("gzip", "bzip2", "xz"). */
     readonly format: string,
     /** The cap that was reached, in bytes. */
     readonly maxBytes: number,

@@ -1,8 +1,9 @@
 /**
- * Archives in any compression dockerd's archive.DecompressStream takes,
- * detected by magic bytes (never by file name): plain, gzip, bzip2; xz and
- * zstd are recognised and refused with a clear error (no decoder that runs
- * synchronously in a browser without native code is bundled).
+ * Archives in the compressions dockerd's archive.DecompressStream takes,
+ * detected by magic bytes (never by file name): plain, gzip, bzip2 and xz
+ * are decoded (gzip by fflate, bzip2 and xz by our own decoders, all plain
+ * TypeScript and synchronous); zstd is recognised and refused with a clear
+ * error (no decoder is bundled).
  *
  * Invariants
  *  - Output never exceeds `maxBytes` (default MAX_DECOMPRESSED_BYTES):
@@ -15,13 +16,13 @@ import { bunzip2, isBzip2 } from './bzip2.ts';
 import { DecompressLimitError, MAX_DECOMPRESSED_BYTES } from './decompress-limit.ts';
 import { TarError } from './errors.ts';
 import { isGzip, newGunzipStream } from './gzip.ts';
+import { isXz, unxz } from './xz.ts';
 
 export { DecompressLimitError, MAX_DECOMPRESSED_BYTES } from './decompress-limit.ts';
 
 /** What an archive is compressed with, as told by its first bytes. */
 export type Compression = 'none' | 'gzip' | 'bzip2' | 'xz' | 'zstd';
 
-const XZ_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
 const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
@@ -32,7 +33,7 @@ function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
 export function detectCompression(bytes: Uint8Array): Compression {
   if (isGzip(bytes)) return 'gzip';
   if (isBzip2(bytes)) return 'bzip2';
-  if (startsWith(bytes, XZ_MAGIC)) return 'xz';
+  if (isXz(bytes)) return 'xz';
   if (startsWith(bytes, ZSTD_MAGIC)) return 'zstd';
   return 'none';
 }
@@ -56,9 +57,9 @@ function gunzipLimited(bytes: Uint8Array, maxBytes: number): Uint8Array {
 }
 
 /**
- * `bytes` decompressed (gzip, bzip2) or `bytes` itself when it is not
- * compressed. TarError for xz and zstd (unsupported) and for corrupt data;
- * DecompressLimitError past `maxBytes`.
+ * `bytes` decompressed (gzip, bzip2, xz) or `bytes` itself when it is not
+ * compressed. TarError for zstd (unsupported) and for corrupt, truncated or
+ * unsupported compressed data; DecompressLimitError past `maxBytes`.
  */
 export function decompress(bytes: Uint8Array, maxBytes: number = MAX_DECOMPRESSED_BYTES): Uint8Array {
   const compression = detectCompression(bytes);
@@ -70,7 +71,8 @@ export function decompress(bytes: Uint8Array, maxBytes: number = MAX_DECOMPRESSE
     case 'bzip2':
       return bunzip2(bytes, maxBytes);
     case 'xz':
+      return unxz(bytes, maxBytes);
     case 'zstd':
-      throw new TarError(null, `${compression}-compressed archives are not supported (only plain tar, gzip and bzip2)`);
+      throw new TarError(null, 'zstd-compressed archives are not supported (only plain tar, gzip, bzip2 and xz)');
   }
 }
