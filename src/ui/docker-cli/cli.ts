@@ -6,7 +6,6 @@
  * and daemon errors, the container's status for run/start/exec).
  */
 import type { DockerClient } from '../../engine/client/client.ts';
-import { DockerApiError } from '../../engine/client/client.ts';
 import { DockerApi } from './api.ts';
 import type { ClientInfo, CommandDefinition } from './commands/command.ts';
 import { errorLine } from './commands/command.ts';
@@ -213,8 +212,9 @@ export class DockerCli {
         if (error.message) streams.err(`${error.message}\n`);
         return error.status;
       }
+      // An error a command did not handle: printed as the Go CLI prints it ("Error response from daemon: ...").
       streams.err(`${errorLine(error)}\n`);
-      return error instanceof DockerApiError ? 1 : 1;
+      return 1;
     }
   }
 

@@ -11,7 +11,6 @@ import { writeTar } from '../tar.ts';
 import type { TarEntry } from '../tar.ts';
 import { normalizePath } from '../workspace.ts';
 import type { CommandDefinition } from './command.ts';
-import { errorLine } from './command.ts';
 import type { JsonMessage } from './pull.ts';
 
 /** A .dockerignore pattern as a RegExp (`*`, `?`, `**`, and a leading "!" to re-include). */
@@ -119,30 +118,25 @@ export const buildCommand: CommandDefinition = {
     let imageId = '';
     let quietOutput = '';
     let failure: { message: string; code: number } | null = null;
-    try {
-      const handle = await ctx.api.jsonStream<JsonMessage>(
-        'POST',
-        `/build?${params.toString().replaceAll('+', '%20')}`,
-        (message) => {
-          if (failure) return;
-          if (message.errorDetail || message.error) {
-            failure = { message: message.errorDetail?.message ?? message.error ?? '', code: message.errorDetail?.code ?? 0 };
-            return;
-          }
-          if (message.aux?.ID) imageId = message.aux.ID;
-          const text = message.stream ?? (message.status !== undefined ? `${message.id ? `${message.id}: ` : ''}${message.status}\n` : undefined);
-          if (text === undefined) return;
-          // With -q the CLI keeps the stream (the builder sends only the ID) and prints it at the end.
-          if (quiet) quietOutput += text;
-          else ctx.streams.out(text);
-        },
-        { bytes: tar, contentType: 'application/x-tar' },
-      );
-      await handle.done;
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const handle = await ctx.api.jsonStream<JsonMessage>(
+      'POST',
+      `/build?${params.toString().replaceAll('+', '%20')}`,
+      (message) => {
+        if (failure) return;
+        if (message.errorDetail || message.error) {
+          failure = { message: message.errorDetail?.message ?? message.error ?? '', code: message.errorDetail?.code ?? 0 };
+          return;
+        }
+        if (message.aux?.ID) imageId = message.aux.ID;
+        const text = message.stream ?? (message.status !== undefined ? `${message.id ? `${message.id}: ` : ''}${message.status}\n` : undefined);
+        if (text === undefined) return;
+        // With -q the CLI keeps the stream (the builder sends only the ID) and prints it at the end.
+        if (quiet) quietOutput += text;
+        else ctx.streams.out(text);
+      },
+      { bytes: tar, contentType: 'application/x-tar' },
+    );
+    await handle.done;
     if (failure) {
       const { message, code } = failure as { message: string; code: number };
       if (quiet) ctx.streams.err(quietOutput);

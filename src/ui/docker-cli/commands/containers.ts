@@ -165,13 +165,7 @@ export const logsCommand: CommandDefinition = {
   args: { exact: 1 },
   async run(ctx, flags) {
     const name = flags.args[0]!;
-    let container: ContainerInspect;
-    try {
-      container = await ctx.api.json<ContainerInspect>('GET', `/containers/${ref(name)}/json`);
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const container: ContainerInspect = await ctx.api.json<ContainerInspect>('GET', `/containers/${ref(name)}/json`);
     const since = flags.string('since') ? relativeTime(flags.string('since'), ctx.streams.now()) : undefined;
     const until = flags.string('until') ? relativeTime(flags.string('until'), ctx.streams.now()) : undefined;
     const q = queryString({
@@ -187,20 +181,15 @@ export const logsCommand: CommandDefinition = {
     const tty = container.Config.Tty === true;
     const demux = new StdcopyDemuxer((stream, bytes) => (stream === 1 ? ctx.streams.out(bytes) : ctx.streams.err(bytes)));
     let interrupted = false;
+    const handle = await ctx.api.stream('GET', `/containers/${ref(container.Id)}/logs${q}`, (chunk) => (tty ? ctx.streams.out(chunk) : demux.push(chunk)));
+    const stop = ctx.streams.onInterrupt(() => {
+      interrupted = true;
+      handle.cancel();
+    });
     try {
-      const handle = await ctx.api.stream('GET', `/containers/${ref(container.Id)}/logs${q}`, (chunk) => (tty ? ctx.streams.out(chunk) : demux.push(chunk)));
-      const stop = ctx.streams.onInterrupt(() => {
-        interrupted = true;
-        handle.cancel();
-      });
-      try {
-        await handle.done;
-      } finally {
-        stop();
-      }
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
+      await handle.done;
+    } finally {
+      stop();
     }
     if (interrupted) throw new InterruptedError();
     return 0;
@@ -228,15 +217,10 @@ export const topCommand: CommandDefinition = {
   args: { min: 1 },
   async run(ctx, flags) {
     const [name, ...psArgs] = flags.args as [string, ...string[]];
-    try {
-      const top = await ctx.api.json<ContainerTopResponse>('GET', `/containers/${ref(name)}/top${queryString({ ps_args: psArgs.length ? psArgs.join(' ') : undefined })}`);
-      const lines = [top.Titles.join('\t'), ...top.Processes.map((p) => p.join('\t'))].join('\n');
-      ctx.streams.out(tabwrite(`${lines}\n`, { minWidth: 20, padding: 3 }));
-      return 0;
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const top = await ctx.api.json<ContainerTopResponse>('GET', `/containers/${ref(name)}/top${queryString({ ps_args: psArgs.length ? psArgs.join(' ') : undefined })}`);
+    const lines = [top.Titles.join('\t'), ...top.Processes.map((p) => p.join('\t'))].join('\n');
+    ctx.streams.out(tabwrite(`${lines}\n`, { minWidth: 20, padding: 3 }));
+    return 0;
   },
 };
 
@@ -248,13 +232,7 @@ export const portCommand: CommandDefinition = {
   args: { min: 1, max: 2 },
   async run(ctx, flags) {
     const [name, wanted] = flags.args as [string, string | undefined];
-    let container: ContainerInspect;
-    try {
-      container = await ctx.api.json<ContainerInspect>('GET', `/containers/${ref(name)}/json`);
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const container: ContainerInspect = await ctx.api.json<ContainerInspect>('GET', `/containers/${ref(name)}/json`);
     const ports = container.NetworkSettings?.Ports ?? {};
     const show = (binding: { HostIp?: string; HostPort?: string }) => {
       const ip = binding.HostIp || '0.0.0.0';
@@ -285,15 +263,10 @@ export const diffCommand: CommandDefinition = {
   flags: [],
   args: { exact: 1 },
   async run(ctx, flags) {
-    try {
-      const changes = (await ctx.api.json<FilesystemChange[] | null>('GET', `/containers/${ref(flags.args[0]!)}/changes`)) ?? [];
-      const kinds = ['C', 'A', 'D'];
-      if (changes.length) ctx.streams.out(changes.map((c) => `${kinds[c.Kind] ?? '?'} ${c.Path}\n`).join(''));
-      return 0;
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const changes = (await ctx.api.json<FilesystemChange[] | null>('GET', `/containers/${ref(flags.args[0]!)}/changes`)) ?? [];
+    const kinds = ['C', 'A', 'D'];
+    if (changes.length) ctx.streams.out(changes.map((c) => `${kinds[c.Kind] ?? '?'} ${c.Path}\n`).join(''));
+    return 0;
   },
 };
 
@@ -332,14 +305,9 @@ export const commitCommand: CommandDefinition = {
     else q.set('pause', '0');
     if (repo) q.set('repo', repo);
     if (tag) q.set('tag', tag);
-    try {
-      const result = await ctx.api.json<{ Id: string }>('POST', `/commit?${q.toString().replaceAll('+', '%20')}`);
-      ctx.streams.out(`${result.Id}\n`);
-      return 0;
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const result = await ctx.api.json<{ Id: string }>('POST', `/commit?${q.toString().replaceAll('+', '%20')}`);
+    ctx.streams.out(`${result.Id}\n`);
+    return 0;
   },
 };
 
@@ -362,16 +330,11 @@ export const containerPruneCommand: CommandDefinition = {
   args: { none: true },
   async run(ctx, flags) {
     if (!flags.bool('force') && !(await confirm(ctx, 'WARNING! This will remove all stopped containers.'))) return 0;
-    try {
-      const report = await ctx.api.json<ContainerPruneReport>('POST', `/containers/prune${queryString({ filters: filtersJson(flags.list('filter')) })}`);
-      let out = '';
-      if (report.ContainersDeleted?.length) out += `Deleted Containers:\n${report.ContainersDeleted.join('\n')}\n\n`;
-      out += `Total reclaimed space: ${humanSize(report.SpaceReclaimed)}\n`;
-      ctx.streams.out(out);
-      return 0;
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const report = await ctx.api.json<ContainerPruneReport>('POST', `/containers/prune${queryString({ filters: filtersJson(flags.list('filter')) })}`);
+    let out = '';
+    if (report.ContainersDeleted?.length) out += `Deleted Containers:\n${report.ContainersDeleted.join('\n')}\n\n`;
+    out += `Total reclaimed space: ${humanSize(report.SpaceReclaimed)}\n`;
+    ctx.streams.out(out);
+    return 0;
   },
 };

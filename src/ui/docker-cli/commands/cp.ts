@@ -11,7 +11,6 @@ import { readTar, writeTar } from '../tar.ts';
 import type { TarEntry } from '../tar.ts';
 import { normalizePath } from '../workspace.ts';
 import type { CommandContext, CommandDefinition } from './command.ts';
-import { errorLine } from './command.ts';
 
 /** Splits "container:path"; null for a local path (one containing "/" before any ":", or starting with "." or "/"). */
 function splitContainerPath(arg: string): { container: string; path: string } | null {
@@ -153,16 +152,11 @@ export const cpCommand: CommandDefinition = {
       ctx.streams.err('must specify at least one container source\n');
       return 1;
     }
-    try {
-      if (from) return await copyFromContainer(ctx, from.container, from.path, dest, flags.bool('quiet'));
-      if (src === '-') {
-        ctx.streams.err('copying from standard input is not supported in the browser\n');
-        return 1;
-      }
-      return await copyToContainer(ctx, src, to!.container, to!.path, flags.bool('quiet'));
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
+    if (from) return await copyFromContainer(ctx, from.container, from.path, dest, flags.bool('quiet'));
+    if (src === '-') {
+      ctx.streams.err('copying from standard input is not supported in the browser\n');
       return 1;
     }
+    return await copyToContainer(ctx, src, to!.container, to!.path, flags.bool('quiet'));
   },
 };

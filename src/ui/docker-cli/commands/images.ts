@@ -129,13 +129,7 @@ export const imagesCommand: CommandDefinition = {
   async run(ctx, flags) {
     const filterList = flags.list('filter');
     if (flags.args[0]) filterList.push(`reference=${flags.args[0]}`);
-    let images: ImageSummary[];
-    try {
-      images = await ctx.api.json<ImageSummary[]>('GET', `/images/json${queryString({ all: flags.bool('all'), filters: filtersJson(filterList) })}`);
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const images: ImageSummary[] = await ctx.api.json<ImageSummary[]>('GET', `/images/json${queryString({ all: flags.bool('all'), filters: filtersJson(filterList) })}`);
     const format = flags.string('format');
     const showDigests = flags.bool('digests') || format.includes('{{.Digest}}');
     const now = ctx.streams.now();
@@ -207,13 +201,8 @@ export const tagCommand: CommandDefinition = {
       ctx.streams.err('refusing to create a tag with a digest reference\n');
       return 1;
     }
-    try {
-      await ctx.api.raw('POST', `/images/${ref(source)}/tag?repo=${ref(parsed.repository)}&tag=${ref(parsed.tag ?? 'latest')}`);
-      return 0;
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    await ctx.api.raw('POST', `/images/${ref(source)}/tag?repo=${ref(parsed.repository)}&tag=${ref(parsed.tag ?? 'latest')}`);
+    return 0;
   },
 };
 
@@ -263,13 +252,7 @@ export const historyCommand: CommandDefinition = {
   ],
   args: { exact: 1 },
   async run(ctx, flags) {
-    let history: ImageHistoryItem[];
-    try {
-      history = await ctx.api.json<ImageHistoryItem[]>('GET', `/images/${ref(flags.args[0]!)}/history`);
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const history: ImageHistoryItem[] = await ctx.api.json<ImageHistoryItem[]>('GET', `/images/${ref(flags.args[0]!)}/history`);
     const human = flags.has('human') ? flags.bool('human') : true;
     const now = ctx.streams.now();
     const rows = history.map((h) => new HistoryRow(h, !flags.bool('no-trunc'), human, now));
@@ -306,20 +289,15 @@ export const imagePruneCommand: CommandDefinition = {
     if (!flags.bool('force') && !(await confirm(ctx, warning))) return 0;
     const filters = flags.list('filter');
     filters.push(`dangling=${all ? 'false' : 'true'}`);
-    try {
-      const report = await ctx.api.json<ImagePruneReport>('POST', `/images/prune${queryString({ filters: filtersJson(filters) })}`);
-      let out = '';
-      if (report.ImagesDeleted?.length) {
-        out += 'Deleted Images:\n';
-        for (const item of report.ImagesDeleted) out += item.Untagged ? `untagged: ${item.Untagged}\n` : `deleted: ${item.Deleted}\n`;
-        out += '\n';
-      }
-      out += `Total reclaimed space: ${humanSize(report.SpaceReclaimed)}\n`;
-      ctx.streams.out(out);
-      return 0;
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
+    const report = await ctx.api.json<ImagePruneReport>('POST', `/images/prune${queryString({ filters: filtersJson(filters) })}`);
+    let out = '';
+    if (report.ImagesDeleted?.length) {
+      out += 'Deleted Images:\n';
+      for (const item of report.ImagesDeleted) out += item.Untagged ? `untagged: ${item.Untagged}\n` : `deleted: ${item.Deleted}\n`;
+      out += '\n';
     }
+    out += `Total reclaimed space: ${humanSize(report.SpaceReclaimed)}\n`;
+    ctx.streams.out(out);
+    return 0;
   },
 };

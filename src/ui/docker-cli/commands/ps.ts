@@ -11,7 +11,6 @@ import { ellipsis, goQuote, truncateId } from '../format/text.ts';
 import { ago, humanSizeWithPrecision } from '../format/units.ts';
 import { parseReference } from '../reference.ts';
 import type { CommandDefinition } from './command.ts';
-import { errorLine } from './command.ts';
 
 export const CONTAINER_TABLE = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}';
 
@@ -257,15 +256,10 @@ export const psCommand: CommandDefinition = {
       return 1;
     }
     let containers: ContainerSummary[];
-    try {
-      containers = await ctx.api.json<ContainerSummary[]>(
-        'GET',
-        `/containers/json${queryString({ all: flags.bool('all'), limit: last > 0 ? last : undefined, size, filters })}`,
-      );
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    containers = await ctx.api.json<ContainerSummary[]>(
+      'GET',
+      `/containers/json${queryString({ all: flags.bool('all'), limit: last > 0 ? last : undefined, size, filters })}`,
+    );
     const trunc = !flags.bool('no-trunc');
     const now = ctx.streams.now();
     const table = CONTAINER_TABLE + (flags.bool('size') ? '\t{{.Size}}' : '');

@@ -7,7 +7,6 @@
 import { ref } from '../api.ts';
 import { parseReference } from '../reference.ts';
 import type { CommandContext, CommandDefinition } from './command.ts';
-import { errorLine } from './command.ts';
 
 /** One message of a progress stream (pull, push, build, load). */
 export interface JsonMessage {
@@ -95,14 +94,9 @@ export const pullCommand: CommandDefinition = {
       target = `${image}:latest`;
     }
     const quiet = flags.bool('quiet');
-    try {
-      await pullImage(ctx, target, (text) => {
-        if (!quiet) ctx.streams.out(text);
-      });
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    await pullImage(ctx, target, (text) => {
+      if (!quiet) ctx.streams.out(text);
+    });
     if (quiet) ctx.streams.out(`${parsed.repository}:${parsed.tag ?? 'latest'}\n`);
     return 0;
   },

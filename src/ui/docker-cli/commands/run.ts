@@ -298,13 +298,7 @@ export const startCommand: CommandDefinition = {
         ctx.streams.err('you cannot start and attach multiple containers at once\n');
         return 1;
       }
-      let container: ContainerInspect;
-      try {
-        container = await ctx.api.json<ContainerInspect>('GET', `/containers/${ref(names[0]!)}/json`);
-      } catch (error) {
-        ctx.streams.err(`${errorLine(error)}\n`);
-        return 1;
-      }
+      const container: ContainerInspect = await ctx.api.json<ContainerInspect>('GET', `/containers/${ref(names[0]!)}/json`);
       const stdin = flags.bool('interactive') && container.Config.OpenStdin === true;
       if (stdin && container.Config.Tty && !ctx.streams.terminal) {
         ctx.streams.err(NOT_A_TTY);
@@ -348,13 +342,7 @@ export const attachCommand: CommandDefinition = {
   ],
   args: { exact: 1 },
   async run(ctx, flags) {
-    let container: ContainerInspect;
-    try {
-      container = await ctx.api.json<ContainerInspect>('GET', `/containers/${ref(flags.args[0]!)}/json`);
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const container: ContainerInspect = await ctx.api.json<ContainerInspect>('GET', `/containers/${ref(flags.args[0]!)}/json`);
     const state = container.State;
     const refusal = !state.Running
       ? 'cannot attach to a stopped container, start it first'
@@ -399,12 +387,7 @@ export const execCommand: CommandDefinition = {
     const detach = flags.bool('detach');
     const tty = flags.bool('tty');
     const interactive = flags.bool('interactive');
-    try {
-      await ctx.api.raw('GET', `/containers/${ref(container)}/json`);
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    await ctx.api.raw('GET', `/containers/${ref(container)}/json`);
     if (!detach && interactive && tty && !ctx.streams.terminal) {
       ctx.streams.err(NOT_A_TTY);
       return 1;
@@ -424,31 +407,19 @@ export const execCommand: CommandDefinition = {
       Cmd: cmd,
       ...(size ? { ConsoleSize: [size.rows, size.cols] } : {}),
     };
-    let execId: string;
-    try {
-      execId = (await ctx.api.json<{ Id: string }>('POST', `/containers/${ref(container)}/exec`, config)).Id;
-      if (detach) {
-        await ctx.api.raw('POST', `/exec/${execId}/start`, { json: { Detach: true, Tty: tty, ...(size ? { ConsoleSize: [size.rows, size.cols] } : {}) } });
-        return 0;
-      }
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
+    const execId = (await ctx.api.json<{ Id: string }>('POST', `/containers/${ref(container)}/exec`, config)).Id;
+    if (detach) {
+      await ctx.api.raw('POST', `/exec/${execId}/start`, { json: { Detach: true, Tty: tty, ...(size ? { ConsoleSize: [size.rows, size.cols] } : {}) } });
+      return 0;
     }
-    let session: Session;
-    try {
-      session = await openSession(ctx.streams, {
-        tty,
-        stdin: interactive,
-        stdout: true,
-        stderr: true,
-        detachKeys: keys.bytes,
-        open: (onOutput) => ctx.api.hijack('POST', `/exec/${execId}/start`, onOutput, { Detach: false, Tty: tty, ...(size ? { ConsoleSize: [size.rows, size.cols] } : {}) }),
-      });
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const session: Session = await openSession(ctx.streams, {
+      tty,
+      stdin: interactive,
+      stdout: true,
+      stderr: true,
+      detachKeys: keys.bytes,
+      open: (onOutput) => ctx.api.hijack('POST', `/exec/${execId}/start`, onOutput, { Detach: false, Tty: tty, ...(size ? { ConsoleSize: [size.rows, size.cols] } : {}) }),
+    });
     const stopResize = tty ? monitorTtySize(ctx, (rows, cols) => ctx.api.raw('POST', `/exec/${execId}/resize?h=${rows}&w=${cols}`)) : () => {};
     try {
       const { detached } = await session.finished;

@@ -247,13 +247,7 @@ export const systemDfCommand: CommandDefinition = {
   flags: [FORMAT_FLAG, { name: 'verbose', short: 'v', type: 'bool', help: 'Show detailed information on space usage' }],
   args: { none: true },
   async run(ctx, flags) {
-    let df: DiskUsage;
-    try {
-      df = await ctx.api.json<DiskUsage>('GET', '/system/df');
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const df: DiskUsage = await ctx.api.json<DiskUsage>('GET', '/system/df');
     try {
       ctx.streams.out(
         renderList(
@@ -354,29 +348,24 @@ export const eventsCommand: CommandDefinition = {
     let buffer = '';
     const decoder = new TextDecoder();
     let interrupted = false;
-    try {
-      const handle = await ctx.api.stream('GET', `/events${q}`, (chunk) => {
-        buffer += decoder.decode(chunk, { stream: true });
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl).trim();
-          buffer = buffer.slice(nl + 1);
-          if (!line) continue;
-          ctx.streams.out(template ? `${template.execute(JSON.parse(line))}\n` : formatEvent(line));
-        }
-      });
-      const stop = ctx.streams.onInterrupt(() => {
-        interrupted = true;
-        handle.cancel();
-      });
-      try {
-        await handle.done;
-      } finally {
-        stop();
+    const handle = await ctx.api.stream('GET', `/events${q}`, (chunk) => {
+      buffer += decoder.decode(chunk, { stream: true });
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        if (!line) continue;
+        ctx.streams.out(template ? `${template.execute(JSON.parse(line))}\n` : formatEvent(line));
       }
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
+    });
+    const stop = ctx.streams.onInterrupt(() => {
+      interrupted = true;
+      handle.cancel();
+    });
+    try {
+      await handle.done;
+    } finally {
+      stop();
     }
     if (interrupted) throw new InterruptedError();
     return 0;

@@ -11,7 +11,7 @@ import { STRUCT_TYPE } from '../format/template.ts';
 import { truncateId } from '../format/text.ts';
 import { humanSize } from '../format/units.ts';
 import type { CommandContext, CommandDefinition } from './command.ts';
-import { errorLine, forEachName } from './command.ts';
+import { forEachName } from './command.ts';
 import { confirm } from './containers.ts';
 import { FORMAT_FLAG } from './images.ts';
 import { filtersJson } from './ps.ts';
@@ -87,19 +87,14 @@ export const volumeCreateCommand: CommandDefinition = {
   args: { max: 1 },
   async run(ctx, flags) {
     const name = flags.args[0] ?? flags.string('name');
-    try {
-      const volume = await ctx.api.json<Volume>('POST', '/volumes/create', {
-        Driver: flags.string('driver', 'local'),
-        DriverOpts: labelsOf(flags.list('opt')),
-        Labels: labelsOf(flags.list('label')),
-        Name: name,
-      });
-      ctx.streams.out(`${volume.Name}\n`);
-      return 0;
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const volume = await ctx.api.json<Volume>('POST', '/volumes/create', {
+      Driver: flags.string('driver', 'local'),
+      DriverOpts: labelsOf(flags.list('opt')),
+      Labels: labelsOf(flags.list('label')),
+      Name: name,
+    });
+    ctx.streams.out(`${volume.Name}\n`);
+    return 0;
   },
 };
 
@@ -113,13 +108,7 @@ export const volumeLsCommand: CommandDefinition = {
   ],
   args: { none: true },
   async run(ctx, flags) {
-    let list: VolumeListResponse;
-    try {
-      list = await ctx.api.json<VolumeListResponse>('GET', `/volumes${queryString({ filters: filtersJson(flags.list('filter')) })}`);
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const list: VolumeListResponse = await ctx.api.json<VolumeListResponse>('GET', `/volumes${queryString({ filters: filtersJson(flags.list('filter')) })}`);
     const volumes = [...(list.Volumes ?? [])].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
     for (const warning of list.Warnings ?? []) ctx.streams.err(`${warning}\n`);
     const quiet = flags.bool('quiet');
@@ -155,17 +144,12 @@ export const volumePruneCommand: CommandDefinition = {
     if (!flags.bool('force') && !(await confirm(ctx, warning))) return 0;
     const filters = flags.list('filter');
     if (all) filters.push('all=true');
-    try {
-      const report = await ctx.api.json<VolumePruneReport>('POST', `/volumes/prune${queryString({ filters: filtersJson(filters) })}`);
-      let out = '';
-      if (report.VolumesDeleted?.length) out += `Deleted Volumes:\n${report.VolumesDeleted.join('\n')}\n\n`;
-      out += `Total reclaimed space: ${humanSize(report.SpaceReclaimed)}\n`;
-      ctx.streams.out(out);
-      return 0;
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const report = await ctx.api.json<VolumePruneReport>('POST', `/volumes/prune${queryString({ filters: filtersJson(filters) })}`);
+    let out = '';
+    if (report.VolumesDeleted?.length) out += `Deleted Volumes:\n${report.VolumesDeleted.join('\n')}\n\n`;
+    out += `Total reclaimed space: ${humanSize(report.SpaceReclaimed)}\n`;
+    ctx.streams.out(out);
+    return 0;
   },
 };
 
@@ -224,13 +208,7 @@ export const networkLsCommand: CommandDefinition = {
   ],
   args: { none: true },
   async run(ctx, flags) {
-    let networks: NetworkInspect[];
-    try {
-      networks = await ctx.api.json<NetworkInspect[]>('GET', `/networks${queryString({ filters: filtersJson(flags.list('filter')) })}`);
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const networks: NetworkInspect[] = await ctx.api.json<NetworkInspect[]>('GET', `/networks${queryString({ filters: filtersJson(flags.list('filter')) })}`);
     networks.sort((a, b) => naturalLess(a.Name, b.Name));
     return print(ctx, () =>
       renderList(
@@ -260,22 +238,17 @@ export const networkCreateCommand: CommandDefinition = {
     const gateways = flags.list('gateway');
     const ranges = flags.list('ip-range');
     const config = subnets.map((subnet, i) => ({ Subnet: subnet, ...(gateways[i] ? { Gateway: gateways[i] } : {}), ...(ranges[i] ? { IPRange: ranges[i] } : {}) }));
-    try {
-      const created = await ctx.api.json<{ Id: string }>('POST', '/networks/create', {
-        Name: flags.args[0],
-        Driver: flags.string('driver', 'bridge'),
-        Internal: flags.bool('internal'),
-        Attachable: flags.bool('attachable'),
-        IPAM: { Driver: 'default', Config: config, Options: {} },
-        Options: labelsOf(flags.list('opt')),
-        Labels: labelsOf(flags.list('label')),
-      });
-      ctx.streams.out(`${created.Id}\n`);
-      return 0;
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    const created = await ctx.api.json<{ Id: string }>('POST', '/networks/create', {
+      Name: flags.args[0],
+      Driver: flags.string('driver', 'bridge'),
+      Internal: flags.bool('internal'),
+      Attachable: flags.bool('attachable'),
+      IPAM: { Driver: 'default', Config: config, Options: {} },
+      Options: labelsOf(flags.list('opt')),
+      Labels: labelsOf(flags.list('label')),
+    });
+    ctx.streams.out(`${created.Id}\n`);
+    return 0;
   },
 };
 
@@ -297,15 +270,10 @@ export const networkConnectCommand: CommandDefinition = {
   args: { exact: 2 },
   async run(ctx, flags) {
     const [network, container] = flags.args as [string, string];
-    try {
-      await ctx.api.raw('POST', `/networks/${ref(network)}/connect`, {
-        json: { Container: container, EndpointConfig: { Aliases: flags.list('alias'), ...(flags.string('ip') ? { IPAMConfig: { IPv4Address: flags.string('ip') } } : {}) } },
-      });
-      return 0;
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    await ctx.api.raw('POST', `/networks/${ref(network)}/connect`, {
+      json: { Container: container, EndpointConfig: { Aliases: flags.list('alias'), ...(flags.string('ip') ? { IPAMConfig: { IPv4Address: flags.string('ip') } } : {}) } },
+    });
+    return 0;
   },
 };
 
@@ -316,12 +284,7 @@ export const networkDisconnectCommand: CommandDefinition = {
   args: { exact: 2 },
   async run(ctx, flags) {
     const [network, container] = flags.args as [string, string];
-    try {
-      await ctx.api.raw('POST', `/networks/${ref(network)}/disconnect`, { json: { Container: container, Force: flags.bool('force') } });
-      return 0;
-    } catch (error) {
-      ctx.streams.err(`${errorLine(error)}\n`);
-      return 1;
-    }
+    await ctx.api.raw('POST', `/networks/${ref(network)}/disconnect`, { json: { Container: container, Force: flags.bool('force') } });
+    return 0;
   },
 };
