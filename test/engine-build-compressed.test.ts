@@ -1,15 +1,17 @@
 /**
- * Compressed archives in `docker build`, with the real docker CLI against
- * the engine: build contexts sent compressed (`docker build - < ctx.tar.bz2`,
- * as gzip and bzip2; xz refused with a clear error), ADD of a tar.bz2 with a
- * hostile entry, and ADD of a tar.xz (copied as a file: the documented gap).
- * With a real dockerd (the oracle) the compressed contexts build there too
- * and the images print the same. ADD of tar.bz2 against dockerd is corpus
- * case 37-add-bzip2 (test/engine-build-dockerd.test.ts).
+ * Compressed archives in `docker build` and `docker load`, with the real
+ * docker CLI against the engine: build contexts sent compressed (`docker
+ * build - < ctx.tar.xz`, as gzip, bzip2 and xz), corrupt ones refused with a
+ * clear error, ADD of a tar.bz2 with a hostile entry, ADD of a tar.xz
+ * (extracted, as dockerd does), and `docker load` of an xz- or
+ * bzip2-compressed `docker save` archive. With a real dockerd (the oracle)
+ * the compressed contexts and the ADD of a tar.xz build there too and the
+ * images print the same. ADD of tar.bz2 against dockerd is corpus case
+ * 37-add-bzip2 (test/engine-build-dockerd.test.ts).
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -58,6 +60,11 @@ function dockerWithInput(args: string[], input: Uint8Array): Promise<CliResult> 
   });
 }
 
+/** "a gzip", "a bzip2", "an xz". */
+function article(name: string): string {
+  return `${name === 'xz' ? 'an' : 'a'} ${name}`;
+}
+
 function file(path: string, content: string, mode = 0o644) {
   return { path, type: 'file' as const, mode, data: utf8(content) };
 }
@@ -71,8 +78,9 @@ describe('compressed archives in docker build', { skip }, () => {
   for (const [name, compressed] of [
     ['gzip', () => gzip(CONTEXT)],
     ['bzip2', () => compress('bzip2', CONTEXT)],
+    ['xz', () => compress('xz', CONTEXT)],
   ] as const) {
-    test(`a ${name} build context (docker build - < ctx) builds, as on dockerd`, async () => {
+    test(`${article(name)} build context (docker build - < ctx) builds, as on dockerd`, async () => {
       const bytes = compressed();
       const tag = `ctx-${name}`;
       const built = await dockerWithInput(['build', '-t', tag, '-'], bytes);
@@ -87,18 +95,21 @@ describe('compressed archives in docker build', { skip }, () => {
     });
   }
 
-  test('an xz build context is refused with a clear error (dockerd accepts it: documented gap)', async () => {
-    const built = await dockerWithInput(['build', '-t', 'ctx-xz', '-'], compress('xz', CONTEXT));
-    assert.notEqual(built.code, 0);
-    assert.match(built.stderr, /failed to read the build context: .*xz-compressed archives are not supported/);
-    assert.equal((await t.docker(['image', 'inspect', 'ctx-xz'])).code, 1);
-  });
+  for (const tool of ['bzip2', 'xz'] as const) {
+    test(`a corrupt ${tool} build context is refused with a clear error`, async () => {
+      const good = compress(tool, CONTEXT);
+      const built = await dockerWithInput(['build', '-t', `ctx-bad-${tool}`, '-'], good.subarray(0, good.length - 8));
+      assert.notEqual(built.code, 0);
+      assert.match(built.stderr, new RegExp(`failed to read the build context: .*corrupt or truncated ${tool} data`));
+      assert.equal((await t.docker(['image', 'inspect', `ctx-bad-${tool}`])).code, 1);
+    });
+  }
 
-  test('a corrupt bzip2 build context is refused with a clear error', async () => {
-    const good = compress('bzip2', CONTEXT);
-    const built = await dockerWithInput(['build', '-t', 'ctx-bad', '-'], good.subarray(0, good.length - 8));
+  test('a zstd build context is refused with a clear error (dockerd accepts it: documented gap)', async () => {
+    const zstd = Uint8Array.of(0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x01, 0x09, 0x00, 0x00, 0x78);
+    const built = await dockerWithInput(['build', '-t', 'ctx-zstd', '-'], zstd);
     assert.notEqual(built.code, 0);
-    assert.match(built.stderr, /failed to read the build context: .*corrupt or truncated bzip2 data/);
+    assert.match(built.stderr, /failed to read the build context: .*zstd-compressed archives are not supported/);
   });
 
   test('ADD of a tar.bz2 with an entry that climbs out fails as dockerd\'s does, and tags nothing', async () => {
@@ -113,14 +124,55 @@ describe('compressed archives in docker build', { skip }, () => {
     assert.equal(existsSync(join(dir, '..', 'escaped')), false);
   });
 
-  test('ADD of a tar.xz copies the file as it is (dockerd extracts it: documented gap)', async () => {
+  test('ADD of a tar.xz extracts it, as dockerd does (files, modes, a symlink)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'build-compressed-'));
     dirs.push(dir);
-    writeFileSync(join(dir, 'a.tar.xz'), compress('xz', writeTar([file('xz/file', 'x\n')])));
-    writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox\nADD a.tar.xz /y/\nCMD ["ls", "/y"]\n');
+    const tar = writeTar([
+      { path: 'xz', type: 'dir', mode: 0o755 },
+      file('xz/file', 'x\n'),
+      file('xz/sub/tool', '#!/bin/sh\necho tool\n', 0o755),
+      { path: 'xz/link', type: 'symlink', mode: 0o777, linkTarget: 'file' },
+    ]);
+    writeFileSync(join(dir, 'a.tar.xz'), compress('xz', tar));
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      'FROM busybox\nADD a.tar.xz /y/\nCMD ["sh", "-c", "find /y | sort; ls -l /y/xz/sub/tool | cut -c1-10; readlink /y/xz/link; cat /y/xz/link"]\n',
+    );
     const built = await t.docker(['build', '-t', 'add-xz', dir]);
     assert.equal(built.code, 0, built.stderr);
     const run = await t.docker(['run', '--rm', 'add-xz']);
-    assert.deepEqual([run.stdout, run.code], ['a.tar.xz\n', 0]);
+    assert.deepEqual(
+      [run.stdout, run.code],
+      ['/y\n/y/xz\n/y/xz/file\n/y/xz/link\n/y/xz/sub\n/y/xz/sub/tool\n-rwxr-xr-x\nfile\nx\n', 0],
+    );
+    if (oracle) {
+      const real = oracle.docker(['build', '-t', 'add-xz', dir]);
+      assert.equal(real.code, 0, real.stderr);
+      assert.equal(oracle.docker(['run', '--rm', 'add-xz']).stdout, run.stdout);
+    }
   });
+
+  for (const tool of ['xz', 'bzip2'] as const) {
+    test(`docker load of ${article(tool)}-compressed docker save archive loads the image`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'load-compressed-'));
+      dirs.push(dir);
+      const tag = `load-${tool}:1`;
+      assert.equal((await t.docker(['tag', 'busybox', tag])).code, 0);
+      const saved = await t.docker(['save', '-o', join(dir, 'image.tar'), tag]);
+      assert.equal(saved.code, 0, saved.stderr);
+      assert.equal((await t.docker(['rmi', tag])).code, 0);
+      const archive = compress(tool, new Uint8Array(readFileSync(join(dir, 'image.tar'))));
+      const loaded = await dockerWithInput(['load'], archive);
+      assert.equal(loaded.code, 0, loaded.stderr);
+      assert.match(loaded.stdout, new RegExp(`Loaded image: ${tag}`));
+      const run = await t.docker(['run', '--rm', tag, 'echo', 'loaded']);
+      assert.deepEqual([run.stdout, run.code], ['loaded\n', 0]);
+      // Damaged: refused with the decoder's message, nothing loaded.
+      assert.equal((await t.docker(['rmi', tag])).code, 0);
+      const cut = await dockerWithInput(['load'], archive.subarray(0, archive.length - 30));
+      assert.notEqual(cut.code, 0);
+      assert.match(cut.stderr, new RegExp(`invalid archive: .*corrupt or truncated ${tool} data`));
+      assert.equal((await t.docker(['image', 'inspect', tag])).code, 1);
+    });
+  }
 });

@@ -104,8 +104,8 @@ export class BuildContext {
   }
 
   /**
-   * Unpacks a context tar: plain, gzip or bzip2 (by magic bytes, as dockerd's
-   * DecompressStream; xz and zstd are refused), decompressed to at most
+   * Unpacks a context tar: plain, gzip, bzip2 or xz (by magic bytes, as
+   * dockerd's DecompressStream; zstd is refused), decompressed to at most
    * MAX_DECOMPRESSED_BYTES. InvalidParameterError for a malformed, hostile,
    * unsupported or oversized archive.
    */

@@ -209,7 +209,7 @@ export function parseChown(ns: MountNamespace, chown: string): { uid: number; gi
 }
 
 /**
- * The archive inside a local ADD source (plain, gzip or bzip2 tar, told by
+ * The archive inside a local ADD source (plain, gzip, bzip2 or xz tar, told by
  * magic bytes), or null when it is not one (isArchivePath): the file is then
  * copied as it is. A compressed file past the decompression cap is a
  * CopyError rather than a silent copy.

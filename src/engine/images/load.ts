@@ -1,7 +1,9 @@
 /**
  * `docker load`: reading an image archive, either dockerd's `docker save`
  * layout (manifest.json + config + layer tars) or an OCI image layout
- * (index.json + blobs/), plain or gzipped, into images ready to store.
+ * (index.json + blobs/), plain or compressed with gzip, bzip2 or xz (as
+ * dockerd's load, whose Untar runs DecompressStream), into images ready to
+ * store.
  *
  * Everything is verified before anything is stored: every path the
  * manifests name must be a member of the archive (symlinks and hard links
@@ -11,9 +13,12 @@
  * archive is refused with InvalidImageError naming the problem, and then
  * nothing at all is loaded.
  */
-import { fromUtf8 } from '../../common/bytes.ts';
+import { concatBytes, fromUtf8 } from '../../common/bytes.ts';
+import { isBzip2 } from '../../unionfs/tar/bzip2.ts';
+import { decompress, DecompressLimitError, MAX_DECOMPRESSED_BYTES } from '../../unionfs/tar/decompress.ts';
 import type { TarEntry } from '../../unionfs/tar/entry.ts';
 import { TarError } from '../../unionfs/tar/errors.ts';
+import { isXz } from '../../unionfs/tar/xz.ts';
 import { readTarStream } from '../../unionfs/tar/reader.ts';
 import { sha256Hex } from '../../common/bytes.ts';
 import { InvalidImageError, imageIdOf, parseImageConfig } from './image-config.ts';
@@ -113,12 +118,57 @@ class Archive {
   }
 }
 
+/** Bytes needed to tell bzip2 (its "BZh" header and first block's magic) and xz from a plain tar. */
+const MAGIC_BYTES = 10;
+const BZIP2_BLOCK_MAGIC = [0x31, 0x41, 0x59, 0x26, 0x53, 0x59];
+
+/**
+ * The archive with bzip2 or xz undone (gzip and plain tars pass through as
+ * they stream: readTarStream undoes gzip itself). Those two decoders take
+ * the whole file, so such an archive is read into memory first, at most
+ * MAX_DECOMPRESSED_BYTES of it. bzip2 is taken only with its first block's
+ * magic after the header, so a plain tar whose first member is named "BZh1…"
+ * stays a plain tar.
+ */
+async function* undoWholeFileCompression(source: AsyncIterable<Uint8Array>, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  while (length < MAGIC_BYTES) {
+    const next = await iterator.next();
+    if (next.done) break;
+    chunks.push(next.value);
+    length += next.value.length;
+  }
+  const head = concatBytes(chunks);
+  const bzip2 = isBzip2(head) && BZIP2_BLOCK_MAGIC.every((byte, i) => head[4 + i] === byte);
+  if (!bzip2 && !isXz(head)) {
+    if (head.length > 0) yield head;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  for (;;) {
+    signal?.throwIfAborted();
+    const next = await iterator.next();
+    if (next.done) break;
+    chunks.push(next.value);
+    length += next.value.length;
+    if (length > MAX_DECOMPRESSED_BYTES) {
+      throw new InvalidImageError(`invalid archive: the compressed archive is larger than ${MAX_DECOMPRESSED_BYTES} bytes (the limit for one archive)`);
+    }
+  }
+  yield decompress(concatBytes(chunks));
+}
+
 /** Reads the archive's members into memory (the manifest usually comes last). */
 async function readArchive(tar: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<Archive> {
   const members = new Map<string, Member>();
   let count = 0;
   try {
-    for await (const entry of readTarStream(tar)) {
+    for await (const entry of readTarStream(undoWholeFileCompression(tar, signal))) {
       signal?.throwIfAborted();
       count++;
       const parts = components(entry.path);
@@ -127,7 +177,7 @@ async function readArchive(tar: AsyncIterable<Uint8Array>, signal?: AbortSignal)
       members.set(parts.join('/'), { type: entry.type, data: entry.type === 'file' ? entry.data.slice() : new Uint8Array(0), link: entry.linkTarget });
     }
   } catch (error) {
-    if (error instanceof TarError) throw new InvalidImageError(`invalid archive: ${error.message}`);
+    if (error instanceof TarError || error instanceof DecompressLimitError) throw new InvalidImageError(`invalid archive: ${error.message}`);
     throw error;
   }
   if (count === 0) throw new InvalidImageError('invalid archive: it is empty (no tar entries)');
@@ -146,7 +196,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Parses and verifies every image of a `docker save` or OCI-layout archive (plain or gzip). Stores nothing. */
+/** Parses and verifies every image of a `docker save` or OCI-layout archive (plain, gzip, bzip2 or xz). Stores nothing. */
 export async function readImageArchive(
   tar: AsyncIterable<Uint8Array>,
   options: {
