@@ -42,7 +42,7 @@ import { DEFAULT_DETACH_KEYS, parseDetachKeys, runAttach } from './attach.ts';
 import type { Container } from './container.ts';
 import type { ContainerManager } from './manager.ts';
 import { inspect, summary } from './render.ts';
-import { resolveUser } from './rootfs.ts';
+import { resolveUser } from './user.ts';
 import { psCpuPercent, psStartTime, psTime } from './top.ts';
 import type { ProcessStdio } from './stdio.ts';
 

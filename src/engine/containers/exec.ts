@@ -14,7 +14,9 @@ import { randomId } from '../daemon/ids.ts';
 import { containerEnv } from './manager.ts';
 import type { ContainerManager } from './manager.ts';
 import { mergeEnv } from './config.ts';
-import { resolveExecutable, resolveUser, StartError } from './rootfs.ts';
+import { resolveExecutable, StartError } from './rootfs.ts';
+import { resolveUser } from './user.ts';
+import type { ResolvedUser } from './user.ts';
 import { groupSignaller, ProcessStdio } from './stdio.ts';
 
 interface ExecInstance {
@@ -85,7 +87,15 @@ export class ExecManager implements ExecBackend {
     exec.started = true;
     const config = exec.config;
     const tty = options.tty || (config.Tty ?? false);
-    const user = resolveUser(runtime.mounts, config.User || container.record.config.User || '');
+    let user: ResolvedUser;
+    try {
+      user = resolveUser(runtime.mounts, config.User || container.record.config.User || '', container.record.hostConfig.GroupAdd ?? []);
+    } catch (error) {
+      // An unknown user or group fails the start, and the exec records 126 as dockerd 20.10 does.
+      exec.exitCode = 126;
+      exec.markFinished();
+      throw error;
+    }
     const env = containerEnv(mergeEnv(container.record.config.Env, config.Env), container.record.config.Hostname!, user.home, tty);
     const workdir = config.WorkingDir || container.record.config.WorkingDir || '/';
     const cwd = runtime.mounts.resolve(runtime.mounts.root(), workdir, { follow: true, creds: ROOT });
@@ -104,7 +114,7 @@ export class ExecManager implements ExecBackend {
         pidns: runtime.pidns,
         uts: runtime.uts,
         net: runtime.network.ns,
-        creds: { uid: user.uid, gid: user.gid },
+        creds: { uid: user.uid, gid: user.gid, groups: user.groups },
         group: runtime.group,
         stdio: stdio.descriptions,
       });

@@ -26,7 +26,8 @@ import { Filters } from '../types/filters.ts';
 import type { Container } from './container.ts';
 import { containerEnv } from './manager.ts';
 import type { ContainerManager } from './manager.ts';
-import { resolveExecutable, resolveUser } from './rootfs.ts';
+import { resolveExecutable } from './rootfs.ts';
+import { resolveUser } from './user.ts';
 import { ProcessStdio } from './stdio.ts';
 
 /** Docker's defaults (nanoseconds / count). */
@@ -228,7 +229,7 @@ export class HealthMonitor {
     const attributes = { ...this.manager.attributes(container), execID: execId };
     const line = argv.join(' ');
     this.manager.events.publish('container', `exec_create: ${line}`, container.id, attributes);
-    const user = resolveUser(runtime.mounts, record.config.User ?? '');
+    const user = resolveUser(runtime.mounts, record.config.User ?? '', record.hostConfig.GroupAdd ?? []);
     const env = containerEnv(record.config.Env ?? [], record.config.Hostname!, user.home, false);
     const cwd = runtime.mounts.resolve(runtime.mounts.root(), record.config.WorkingDir || '/', { follow: true, creds: ROOT });
     const stdio = new ProcessStdio({ tty: false, openStdin: false });
@@ -246,7 +247,7 @@ export class HealthMonitor {
         pidns: runtime.pidns,
         uts: runtime.uts,
         net: runtime.network.ns,
-        creds: { uid: user.uid, gid: user.gid },
+        creds: { uid: user.uid, gid: user.gid, groups: user.groups },
         group: runtime.group,
         stdio: stdio.descriptions,
       });

@@ -22,7 +22,8 @@ import { defaultHosts, defaultResolvConf } from './etc-files.ts';
 import type { ImageSource } from './image-source.ts';
 import { initLayer } from './init-layer.ts';
 import { populateVolumes } from './volume-copy.ts';
-import { buildMountNamespace, mkdirp, resolveExecutable, resolveUser, StartError } from './rootfs.ts';
+import { buildMountNamespace, mkdirp, resolveExecutable, StartError } from './rootfs.ts';
+import { resolveUser } from './user.ts';
 import type { ContainerMount } from './rootfs.ts';
 import { containerModeTarget, engineErrorOf } from './networking.ts';
 import type { ContainerNetwork, ContainerNetworking } from './networking.ts';
@@ -393,7 +394,7 @@ export class ContainerManager {
       shmSize: record.hostConfig.ShmSize || SHM_SIZE,
       tty: record.config.Tty ?? false,
     });
-    const user = resolveUser(mounts, record.config.User ?? '');
+    const user = resolveUser(mounts, record.config.User ?? '', record.hostConfig.GroupAdd ?? []);
     const workdir = record.config.WorkingDir || '/';
     mkdirp(mounts, workdir);
     const cwd = mounts.resolve(mounts.root(), workdir, { follow: true, creds: ROOT });
@@ -429,7 +430,7 @@ export class ContainerManager {
         pidns,
         uts,
         net: network.ns,
-        creds: { uid: user.uid, gid: user.gid },
+        creds: { uid: user.uid, gid: user.gid, groups: user.groups },
         group,
         stdio: stdio.descriptions,
       });

@@ -2,7 +2,8 @@
  * A container's mount namespace: the overlay root (image layers, the init
  * layer, the writable layer), /proc, /dev, /dev/shm, /sys, the generated
  * /etc files, and the volumes, bind mounts and tmpfs mounts of its
- * HostConfig. Also resolves the user and the executable inside it, as runc does.
+ * HostConfig. Also resolves the executable inside it, as runc does (the user:
+ * user.ts).
  */
 import { Errno, ErrnoError } from '../../common/errno.ts';
 import { fromUtf8, utf8 } from '../../common/bytes.ts';
@@ -125,46 +126,6 @@ export function readFileIn(ns: MountNamespace, path: string): string | null {
   } catch {
     return null;
   }
-}
-
-export interface ResolvedUser {
-  uid: number;
-  gid: number;
-  home: string;
-}
-
-/**
- * Resolves Docker's User ("name", "uid", "name:group", "uid:gid") against the
- * container's /etc/passwd and /etc/group, with runc's error wording.
- */
-export function resolveUser(ns: MountNamespace, user: string): ResolvedUser {
-  if (user === '') return { uid: 0, gid: 0, home: '/root' };
-  const [userPart, groupPart] = user.split(':', 2) as [string, string | undefined];
-  const passwd = (readFileIn(ns, '/etc/passwd') ?? '').split('\n').map((line) => line.split(':'));
-  let uid: number;
-  let gid = 0;
-  let home = '/';
-  const byName = passwd.find((f) => f[0] === userPart);
-  const byUid = /^\d+$/.test(userPart) ? passwd.find((f) => f[2] === userPart) : undefined;
-  const entry = byName ?? byUid;
-  if (entry) {
-    uid = Number(entry[2]);
-    gid = Number(entry[3]);
-    home = entry[5] || '/';
-  } else if (/^\d+$/.test(userPart)) {
-    uid = Number(userPart);
-  } else {
-    throw new InvalidParameterError(`unable to find user ${userPart}: no matching entries in passwd file`);
-  }
-  if (groupPart !== undefined && groupPart !== '') {
-    if (/^\d+$/.test(groupPart)) gid = Number(groupPart);
-    else {
-      const group = (readFileIn(ns, '/etc/group') ?? '').split('\n').map((line) => line.split(':')).find((f) => f[0] === groupPart);
-      if (!group) throw new InvalidParameterError(`unable to find group ${groupPart}: no matching entries in group file`);
-      gid = Number(group[2]);
-    }
-  }
-  return { uid, gid, home };
 }
 
 /** An error starting the container's process, worded as dockerd 20.10 with runc reports it, with the exit code the docker CLI uses (127/126). */
