@@ -26,6 +26,7 @@
  * same four steps: normalize (shift in a byte when range < 2^24), bound =
  * (range >>> 11) * prob, compare, adapt prob by 1/32 towards the outcome.
  */
+import type { TarError } from './errors.ts';
 import { corruptXz } from './xz-error.ts';
 
 /** Literal context bits, literal position bits and position bits, from an LZMA properties byte. */
@@ -498,6 +499,6 @@ export class LzmaDecoder {
   }
 }
 
-function shortChunk(): Error {
+function shortChunk(): TarError {
   return corruptXz('an LZMA chunk is shorter than its data');
 }
