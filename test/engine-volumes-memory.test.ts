@@ -1,10 +1,14 @@
+/**
+ * MemoryVolumeDriver (src/engine/volumes/memory-driver.ts) over a memory
+ * BlobStore reopened on the same medium, as a page reload reopens IndexedDB.
+ */
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { MemoryBlobMedium, MemoryBlobStore } from '../../platform/memory/blob-store.ts';
-import { StorageQuotaError } from '../../unionfs/store/errors.ts';
-import { tarTree } from '../../unionfs/tar/tree-writer.ts';
-import type { TarError } from '../../unionfs/tar/errors.ts';
-import { MemoryVolumeDriver } from './memory-driver.ts';
+import { MemoryBlobMedium, MemoryBlobStore } from '../src/platform/memory/blob-store.ts';
+import { StorageQuotaError } from '../src/unionfs/store/errors.ts';
+import { tarTree } from '../src/unionfs/tar/tree-writer.ts';
+import type { TarError } from '../src/unionfs/tar/errors.ts';
+import { MemoryVolumeDriver } from '../src/engine/volumes/memory-driver.ts';
 
 const options = { type: 'tmpfs', mountpoint: (name: string) => `/var/lib/drydock/volumes/${name}/_data` };
 const text = (s: string) => new TextEncoder().encode(s);
