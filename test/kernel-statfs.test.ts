@@ -6,6 +6,7 @@
  * pipes report pipefs with no blocks.
  */
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { statfsSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { ProcFs } from '../src/kernel/fs/procfs.ts';
@@ -131,4 +132,32 @@ test('statvfs of a host directory (a bind mount): bfree and bavail are the host 
   assert.ok(near(bin.bfree!, host.bfree), `bfree ${bin.bfree} vs the host's ${host.bfree}`);
   assert.ok(near(bin.bavail!, host.bavail), `bavail ${bin.bavail} vs the host's ${host.bavail}`);
   assert.ok(Number(bin.bfree) >= Number(bin.bavail));
+});
+
+test('busybox stat -f: the layout, -t and -c directives of BusyBox 1.35, over statfs; a bind mount reports the host\'s file system type', async (t) => {
+  const w = world();
+  const stat = async (...args: string[]) => {
+    const r = await run(kernel, '/shipped/busybox.wasm', ['stat', ...args], { mounts: w.mounts, pidns: w.pidns });
+    return { status: r.exit.exitCode, out: r.stdout, err: r.stderr };
+  };
+  const small = await stat('-f', '/small');
+  assert.equal(small.status, 0, small.err);
+  assert.match(
+    small.out,
+    /^ {2}File: "\/small"\n {4}ID: [0-9a-f]+ +Namelen: 255 {5}Type: tmpfs\nBlock size: 4096 {6}\nBlocks: Total: 256 {8}Free: 256 {8}Available: 256\nInodes: Total: \d+ +Free: 0\n$/,
+  );
+  assert.equal((await stat('-f', '-c', '%t|%T|%-5l|%S|%z|%%', '/proc')).out, '9fa0|proc|255  |4096|z|%\n');
+  assert.match((await stat('-f', '-t', '/ovl')).out, /^\/ovl [0-9a-f]+ 255 794c7630 4096 512 512 512 \d+ 0\n$/);
+  const missing = await stat('-f', '/nope');
+  assert.equal(missing.status, 1);
+  assert.equal(missing.err, "stat: can't read file system information for '/nope': No such file or directory\n");
+
+  // The oracle: Debian's busybox on the same host directory (/bin is PROGRAMS, mounted from the host).
+  const oracle = spawnSync('busybox', ['stat', '-f', '-c', '%t %T %l %s %b', PROGRAMS], { encoding: 'utf8' });
+  if (oracle.error) {
+    if (process.env.CI) throw oracle.error;
+    t.skip('no busybox on this machine');
+    return;
+  }
+  assert.equal((await stat('-f', '-c', '%t %T %l %s %b', '/bin')).out, oracle.stdout);
 });

@@ -30,8 +30,9 @@ function fdLocation(ctx: SyscallContext, fd: number): Location {
 /** statfs of the filesystem mounted where `location` was found (the mount's read-only flag counts too). */
 function putLocationStatfs(ctx: SyscallContext, location: Location): void {
   const fs = location.mount.fs;
-  putDrydockStatfs(ctx.out(), fs.statfs(), {
-    magic: FS_MAGIC[fs.type] ?? 0,
+  const stat = fs.statfs();
+  putDrydockStatfs(ctx.out(), stat, {
+    magic: stat.magic ?? FS_MAGIC[fs.type] ?? 0,
     fsid: fs.dev,
     flags: location.mount.readOnly || fs.readOnly ? ST_RDONLY : 0,
   });

@@ -106,7 +106,8 @@ export class HostFs implements FileSystem {
   statfs(): StatFs {
     const s = host(() => fs.statfsSync(this.hostRoot));
     // bfree counts the blocks reserved for root as free, bavail does not (df's Used is blocks - bfree).
-    return { blockSize: s.bsize, totalBlocks: s.blocks, freeBlocks: s.bfree, availBlocks: s.bavail, files: s.files };
+    // f_type is the host's (ext4 for a bind mount of an ext4 directory), as a bind mount shows on Docker.
+    return { blockSize: s.bsize, totalBlocks: s.blocks, freeBlocks: s.bfree, availBlocks: s.bavail, files: s.files, magic: s.type };
   }
 
   async sync(): Promise<void> {}

@@ -128,6 +128,8 @@ export interface StatFs {
   /** Blocks an unprivileged user may still use (statfs f_bavail); freeBlocks when nothing is reserved for root. */
   readonly availBlocks?: number;
   readonly files: number;
+  /** statfs f_type when the filesystem knows its own (a host directory reports the host's); otherwise the kernel derives it from `FileSystem.type`. */
+  readonly magic?: number;
 }
 
 export interface FileSystem {
