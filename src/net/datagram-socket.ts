@@ -3,8 +3,10 @@ import { ANY_V4, ANY_V6, LOOPBACK_V4, LOOPBACK_V6, isUnspecified, unmapV4 } from
 import type { IpFamily, SocketAddress } from './address.ts';
 import type { NetworkNamespace } from './namespace.ts';
 import type { PortTable } from './ports.ts';
+import type { Route } from './stack.ts';
 import { MSG, NetSocket, WOULD_BLOCK } from './socket.ts';
 import type { Received, SocketReadiness } from './socket.ts';
+import { UdpOutbound, hasUdp } from './udp-outbound.ts';
 
 /** The largest UDP payload over IPv4 (65535 - 8 - 20). */
 export const UDP_MAX_PAYLOAD = 65507;
@@ -48,6 +50,8 @@ export class DatagramSocket extends NetSocket {
   drops = 0;
   /** The local address was the wildcard until connect chose one (disconnect restores the wildcard). */
   private addressFromConnect = false;
+  /** The way out to the host network, made by the first datagram sent there (UDP only). */
+  outbound: UdpOutbound | null = null;
 
   constructor(ns: NetworkNamespace, family: IpFamily, protocol: 'udp' | 'icmp') {
     super(ns, family, 'dgram', protocol);
@@ -77,7 +81,7 @@ export class DatagramSocket extends NetSocket {
   connect(addr: SocketAddress): 'connected' | 'pending' {
     if (this.closed) fail(Errno.EBADF);
     const dst = this.destination(addr);
-    const route = this.ns.stack.route(this.ns, dst.ip);
+    const route = this.routeTo(dst);
     if (route.kind === 'unreachable' && route.delayMs === 0) fail(route.errno);
     this.autobind(route.source);
     const local = this.local!;
@@ -109,7 +113,7 @@ export class DatagramSocket extends NetSocket {
     if (data.length > UDP_MAX_PAYLOAD) fail(Errno.EMSGSIZE);
     const dst = this.destination(target);
     const stack = this.ns.stack;
-    const route = stack.route(this.ns, dst.ip);
+    const route = this.routeTo(dst);
     if (route.kind === 'unreachable' && route.delayMs === 0) fail(route.errno);
     this.autobind(route.source);
     const local = this.local!;
@@ -120,6 +124,25 @@ export class DatagramSocket extends NetSocket {
     }
     stack.sendDatagram(this, src, dst, data.slice(), route);
     return data.length;
+  }
+
+  /** Where a datagram to `dst` goes (UDP has its own rules for the outside: NetworkStack.udpRoute). */
+  private routeTo(dst: SocketAddress): Route {
+    const stack = this.ns.stack;
+    return this.protocol === 'udp' ? stack.udpRoute(this.ns, dst) : stack.route(this.ns, dst.ip);
+  }
+
+  /**
+   * A datagram for the host network (`src` is this socket's address): it
+   * leaves through this socket's host UDP socket (udp-outbound.ts), made on
+   * first use. Only where the host network has UDP (the stack's udpRoute
+   * refuses the others).
+   */
+  sendOutside(src: SocketAddress, dst: SocketAddress, data: Uint8Array): void {
+    const host = this.ns.stack.host;
+    if (this.closed || this.protocol !== 'udp' || host === null || !hasUdp(host)) return;
+    this.outbound ??= new UdpOutbound(this, host);
+    this.outbound.send(src, dst, data);
   }
 
   /** An ICMP echo request: the reply comes back if the destination answers (see NetworkStack.ping). */
@@ -206,6 +229,7 @@ export class DatagramSocket extends NetSocket {
   override close(): void {
     this.queue.length = 0;
     this.queuedBytes = 0;
+    this.outbound?.close();
     super.close();
   }
 }

@@ -50,6 +50,12 @@ export interface ResolvConfOptions {
 /** dockerd's fallback when the host has no usable nameserver. */
 export const DEFAULT_NAMESERVERS = ['8.8.8.8', '8.8.4.4'];
 
+/** The nameservers a container gets without --dns: the host's without loopback ones (dockerd drops them), else dockerd's fallback. */
+export function defaultNameservers(hostNameservers: readonly string[]): string[] {
+  const servers = hostNameservers.filter((ns) => !ns.startsWith('127.') && ns !== '::1');
+  return servers.length > 0 ? servers : [...DEFAULT_NAMESERVERS];
+}
+
 /**
  * The /etc/resolv.conf of a container: `nameserver 127.0.0.11` and
  * `options ndots:0` on user-defined networks; otherwise the host's
@@ -64,8 +70,7 @@ export function resolvConf(options: ResolvConfOptions): string {
     lines.push('nameserver 127.0.0.11');
     if (!dnsOptions.some((o) => o.startsWith('ndots:'))) dnsOptions.push('ndots:0');
   } else {
-    let servers = options.dns && options.dns.length > 0 ? [...options.dns] : options.hostNameservers.filter((ns) => !ns.startsWith('127.') && ns !== '::1');
-    if (servers.length === 0) servers = DEFAULT_NAMESERVERS;
+    const servers = options.dns && options.dns.length > 0 ? options.dns : defaultNameservers(options.hostNameservers);
     for (const server of servers) lines.push(`nameserver ${server}`);
   }
   if (dnsOptions.length > 0) lines.push(`options ${dnsOptions.join(' ')}`);

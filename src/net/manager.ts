@@ -12,7 +12,7 @@ import {
   NetworkInvalidError,
   NetworkNotFoundError,
 } from './errors.ts';
-import { hostsFile, resolvConf } from './etc-files.ts';
+import { defaultNameservers, hostsFile, resolvConf } from './etc-files.ts';
 import type { HostsFileOptions, ResolvConfOptions } from './etc-files.ts';
 import { AddressPool, allocateSubnet } from './ipam.ts';
 import type { Bridge, NameService, NetInterface, NetworkNamespace } from './namespace.ts';
@@ -181,6 +181,8 @@ export class NetworkManager {
     this.hostNamespace = this.stack.createNamespace({ isHost: true, id: 'host' });
     this.hostNameservers = options.hostNameservers ?? options.host?.nameservers() ?? [];
     this.hostSearch = options.hostSearch ?? [];
+    // Queries to the nameservers containers are given by default are answered by the host's resolver (see NetworkStack.answersDns).
+    this.stack.hostResolvers = new Set(defaultNameservers(this.hostNameservers));
     this.publishing = new PortPublishing(this.stack, options.publisher ?? null, options.udpIdleMs === undefined ? {} : { udpIdleMs: options.udpIdleMs });
     this.addNetwork('bridge', 'bridge', { subnet: '172.17.0.0/16', gateway: '172.17.0.1' }, false);
     this.addNetwork('host', 'host', {}, false);

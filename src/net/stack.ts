@@ -1,6 +1,6 @@
 import { Errno, ErrnoError, fail } from '../common/errno.ts';
 import type { HostConnectFailure, HostNetwork } from '../platform/types.ts';
-import { LOOPBACK_V4, LOOPBACK_V6, Subnet, ipFamily, isLoopback } from './address.ts';
+import { LOOPBACK_V4, LOOPBACK_V6, Subnet, ipFamily, isLoopback, unmapV4 } from './address.ts';
 import type { SocketAddress } from './address.ts';
 import { ConnectionEnd, STREAM_BUFFER } from './connection.ts';
 import type { DatagramSocket } from './datagram-socket.ts';
@@ -9,6 +9,7 @@ import { Bridge, countTraffic, NetworkNamespace } from './namespace.ts';
 import { StreamHandle } from './stream-handle.ts';
 import { EmbeddedDns } from './dns/server.ts';
 import type { WaitingConnect } from './stream-socket.ts';
+import { hasUdp } from './udp-outbound.ts';
 
 /** Where a packet from a namespace to an address goes. */
 export type Route =
@@ -83,6 +84,12 @@ export class NetworkStack {
   outbound: boolean;
   connectTimeoutMs: number;
   arpTimeoutMs: number;
+  /**
+   * The nameservers containers are given by default (the host's, or
+   * dockerd's fallback; set by the NetworkManager): DNS queries to them
+   * are answered by the host's resolver instead of going out over UDP.
+   */
+  hostResolvers: ReadonlySet<string> = new Set();
   private nextProxyPort = 49152;
 
   constructor(options: StackOptions = {}) {
@@ -156,6 +163,41 @@ export class NetworkStack {
       return { kind: 'unreachable', errno: Errno.ENETUNREACH, delayMs: 0, source };
     }
     return { kind: 'external', source };
+  }
+
+  /**
+   * The route of a UDP datagram from `from` to `dst`: `route`'s, except
+   * that where the host network has no UDP (browsers) the way out is
+   * ENETUNREACH at once, but for the DNS queries the host's resolver
+   * answers (see `answersDns`).
+   */
+  udpRoute(from: NetworkNamespace, dst: SocketAddress): Route {
+    const route = this.route(from, dst.ip);
+    if (route.kind !== 'external' || this.answersDns(dst) || (this.host !== null && hasUdp(this.host))) return route;
+    this.warnNoUdp(dst);
+    return { kind: 'unreachable', errno: Errno.ENETUNREACH, delayMs: 0, source: route.source };
+  }
+
+  /**
+   * Whether a datagram for `dst` outside is a DNS query the host's resolver
+   * answers: one to a nameserver of `hostResolvers` (what containers on the
+   * default bridge are given), or to any nameserver when the host network
+   * has no UDP. Other nameservers (`--dns`, `nslookup NAME SERVER`) are
+   * asked over real UDP.
+   */
+  answersDns(dst: SocketAddress): boolean {
+    return dst.port === 53 && this.host !== null && (this.hostResolvers.has(unmapV4(dst.ip)) || !hasUdp(this.host));
+  }
+
+  private warnedNoUdp = false;
+
+  /** Says once why UDP to the outside fails where the host network has no UDP. */
+  private warnNoUdp(dst: SocketAddress): void {
+    if (this.warnedNoUdp) return;
+    this.warnedNoUdp = true;
+    console.warn(
+      `drydock: a container sent UDP to ${dst.ip}:${dst.port}, outside Drydock: this engine's host network has no UDP (a browser page cannot send any), so it answers ENETUNREACH; only DNS queries to the nameservers of /etc/resolv.conf are answered (by the host's resolver)`,
+    );
   }
 
   private warned = false;
@@ -268,18 +310,24 @@ export class NetworkStack {
   }
 
   /**
-   * Sends a UDP datagram from `sender` (bound to `src`) to `dst`. Delivery
-   * inside the stack is immediate; a datagram to a port nobody holds makes
-   * the sender learn ECONNREFUSED (if connected). Datagrams for the host
-   * network are dropped (no outbound UDP yet), except DNS queries (port 53),
-   * which the host's resolver answers.
+   * Sends a UDP datagram from `sender` (bound to `src`) to `dst`, along
+   * `route` (the caller's `udpRoute`). Delivery inside the stack is
+   * immediate; a datagram to a port nobody holds makes the sender learn
+   * ECONNREFUSED (if connected). Datagrams for the host network leave
+   * through the sender's host socket (udp-outbound.ts), except the DNS
+   * queries the host's resolver answers (`answersDns`). Dropped and
+   * unreachable routes lose the datagram.
    */
-  sendDatagram(sender: DatagramSocket, src: SocketAddress, dst: SocketAddress, data: Uint8Array, route = this.route(sender.ns, dst.ip)): void {
-    if (route.kind === 'external' && dst.port === 53 && this.host) {
-      // A query for a nameserver out there (the host's, on the default bridge): the host's resolver answers it.
-      new EmbeddedDns(sender.ns, true).receive(data, src, (reply) => {
-        if (!sender.closed) sender.deliver(reply, dst);
-      });
+  sendDatagram(sender: DatagramSocket, src: SocketAddress, dst: SocketAddress, data: Uint8Array, route = this.udpRoute(sender.ns, dst)): void {
+    if (route.kind === 'external') {
+      if (this.answersDns(dst)) {
+        // A query for the nameserver containers are given (the host's, on the default bridge): the host's resolver answers it.
+        new EmbeddedDns(sender.ns, true).receive(data, src, (reply) => {
+          if (!sender.closed) sender.deliver(reply, dst);
+        });
+      } else {
+        sender.sendOutside(src, dst, data);
+      }
       return;
     }
     if (route.kind !== 'local') return;

@@ -184,18 +184,36 @@ export interface HostNetworkFailure {
 }
 
 /**
- * The host's own network, for containers' outbound traffic (Node: node:net
- * and node:dns). Browsers have no raw TCP: their implementation
- * (platform/browser/net-fetch.ts) carries plain HTTP/1.x over fetch and
- * resolves names to synthetic addresses.
+ * The host's own network, for containers' outbound traffic (Node: node:net,
+ * node:dgram and node:dns). Browsers have no raw TCP and no UDP: their
+ * implementation (platform/browser/net-fetch.ts) carries plain HTTP/1.x over
+ * fetch, resolves names to synthetic addresses, and has no `openUdp`.
  */
 export interface HostNetwork {
   /** Opens a TCP connection; rejects with a HostNetworkFailure. */
   connectTcp(host: string, port: number, timeoutMs: number): Promise<HostStream>;
+  /**
+   * Opens a UDP socket of the host (IPv4, bound to the wildcard address on
+   * an ephemeral port) for one container socket's outbound datagrams: the
+   * masquerade of Docker's NAT. With `peer` the socket is connected to it
+   * (only that peer's datagrams arrive, and its ICMP port unreachable is
+   * reported as `refused`), as the container's connected socket is.
+   * Rejects with a HostNetworkFailure. Absent where the host has no UDP
+   * (browsers): the network layer then answers ENETUNREACH.
+   */
+  openUdp?(peer: HostDatagramPeer | null, handlers: HostDatagramHandlers): Promise<HostDatagramSocket>;
   /** Resolves a name with the host's resolver; [] when the name does not exist; rejects when the resolver fails. */
   lookup(name: string): Promise<{ address: string; family: 4 | 6 }[]>;
   /** The host's nameservers (its /etc/resolv.conf), for containers on the default bridge. */
   nameservers(): string[];
+}
+
+/** What a host UDP socket of `HostNetwork.openUdp` reports. Called only until the socket is closed. */
+export interface HostDatagramHandlers {
+  /** A datagram arrived from `from` (the data is the callee's to keep). */
+  datagram(data: Uint8Array, from: HostDatagramPeer): void;
+  /** A connected socket's peer answered a datagram with ICMP port unreachable (Linux: ECONNREFUSED). */
+  refused(): void;
 }
 
 /** A listening TCP socket of the host that forwards connections into a container. */
@@ -212,15 +230,27 @@ export interface HostDatagramPeer {
   readonly port: number;
 }
 
-/** A bound UDP socket of the host that forwards datagrams into a container (a published UDP port). */
-export interface HostDatagramListener extends HostListener {
+/**
+ * A bound UDP socket of the host: a published UDP port's (`PortPublisher.listenUdp`)
+ * or a container socket's way out (`HostNetwork.openUdp`). Owned by whoever
+ * opened it, who must close it.
+ */
+export interface HostDatagramSocket {
+  /** The address and port actually bound (the port is chosen by the host when 0 was asked). */
+  readonly address: string;
+  readonly port: number;
   /**
-   * Sends a datagram from the bound address to `to` (a peer a datagram came
-   * from). Fire and forget, as UDP: a datagram the host cannot send is
-   * dropped. Does nothing once closed.
+   * Sends a datagram from the bound address to `to` (for a connected
+   * socket, its peer). Fire and forget, as UDP: a datagram the host cannot
+   * send is dropped. Does nothing once closed.
    */
   send(data: Uint8Array, to: HostDatagramPeer): void;
+  /** Unbinds; nothing is reported after it is called. */
+  close(): Promise<void>;
 }
+
+/** A published UDP port's host socket, forwarding datagrams into a container. */
+export type HostDatagramListener = HostDatagramSocket;
 
 /**
  * Listens on host ports for published container ports (Node: node:net

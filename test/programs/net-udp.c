@@ -2,6 +2,9 @@
  * UDP and ICMP tests, driven by argv[1]:
  *   server PORT N        echo N datagrams back to their senders, print "listening PORT" first
  *   client HOST PORT MSG...  send each MSG, print each reply (1 s timeout each)
+ *   from HOST PORT MSG...    as client, printing each reply's sender: "reply from A.B.C.D:PORT: MSG"
+ *   connected HOST PORT MSG... as client through a connected socket (connect, send, recv): a port
+ *                        nobody holds answers ECONNREFUSED; a connect that fails prints its error
  *   trunc                two datagrams over loopback: a short read truncates (MSG_TRUNC gives
  *                        the full size), boundaries are kept; ECONNREFUSED on a connected socket
  *   ping HOST N          N ICMP echo requests through a ping socket, print replies or "no reply"
@@ -36,20 +39,33 @@ static int udp_server(int port, int n) {
   return 0;
 }
 
-static int udp_client(const char *host, const char *port, int argc, char **msgs) {
+enum client_mode { PLAIN, SHOW_SENDER, CONNECTED };
+
+static int udp_client(const char *host, const char *port, int argc, char **msgs, enum client_mode mode) {
   struct sockaddr_storage sa;
   socklen_t len = resolve_or_die(host, port, SOCK_DGRAM, &sa);
   int s = socket(AF_INET, SOCK_DGRAM, 0);
   struct timeval tv = {.tv_sec = 1};
   setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (mode == CONNECTED && connect(s, (struct sockaddr *)&sa, len) < 0) {
+    printf("connect: %s\n", errname(errno));
+    return 0;
+  }
   for (int i = 0; i < argc; i++) {
-    sendto(s, msgs[i], strlen(msgs[i]), 0, (struct sockaddr *)&sa, len);
+    ssize_t sent = mode == CONNECTED ? send(s, msgs[i], strlen(msgs[i]), 0) : sendto(s, msgs[i], strlen(msgs[i]), 0, (struct sockaddr *)&sa, len);
+    if (sent < 0) {
+      printf("send: %s\n", errname(errno));
+      continue;
+    }
     char buf[2048];
-    ssize_t r = recv(s, buf, sizeof buf - 1, 0);
+    struct sockaddr_in from = {0};
+    socklen_t fl = sizeof from;
+    ssize_t r = recvfrom(s, buf, sizeof buf - 1, 0, (struct sockaddr *)&from, &fl);
     if (r < 0) printf("no reply: %s\n", errname(errno));
     else {
       buf[r] = 0;
-      printf("reply: %s\n", buf);
+      if (mode == SHOW_SENDER) printf("reply from %s:%d: %s\n", inet_ntoa(from.sin_addr), ntohs(from.sin_port), buf);
+      else printf("reply: %s\n", buf);
     }
   }
   return 0;
@@ -127,9 +143,11 @@ static int ping(const char *host, int count) {
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc >= 4 && strcmp(argv[1], "server") == 0) return udp_server(atoi(argv[2]), atoi(argv[3]));
-  if (argc >= 5 && strcmp(argv[1], "client") == 0) return udp_client(argv[2], argv[3], argc - 4, argv + 4);
+  if (argc >= 5 && strcmp(argv[1], "client") == 0) return udp_client(argv[2], argv[3], argc - 4, argv + 4, PLAIN);
+  if (argc >= 5 && strcmp(argv[1], "from") == 0) return udp_client(argv[2], argv[3], argc - 4, argv + 4, SHOW_SENDER);
+  if (argc >= 5 && strcmp(argv[1], "connected") == 0) return udp_client(argv[2], argv[3], argc - 4, argv + 4, CONNECTED);
   if (argc >= 2 && strcmp(argv[1], "trunc") == 0) return trunc_test();
   if (argc >= 4 && strcmp(argv[1], "ping") == 0) return ping(argv[2], atoi(argv[3]));
-  fprintf(stderr, "usage: net-udp server|client|trunc|ping ...\n");
+  fprintf(stderr, "usage: net-udp server|client|from|connected|trunc|ping ...\n");
   return 64;
 }

@@ -439,7 +439,9 @@ export class FetchHostStream implements HostStream {
  * HostNetwork of a browser: names resolve to synthetic addresses
  * (198.18.0.0/15), TCP connects to port 443 are refused (guests cannot do
  * TLS through fetch), and any other connect is an HTTP/1.x proxy over
- * fetch (FetchHostStream).
+ * fetch (FetchHostStream). It has no `openUdp`: a page cannot send UDP,
+ * so the net layer answers UDP outside with ENETUNREACH (DNS queries
+ * excepted: `lookup` answers them).
  */
 export class FetchHostNetwork implements HostNetwork {
   readonly names = new SyntheticNames();

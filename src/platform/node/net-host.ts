@@ -1,9 +1,10 @@
-/** The host's network for containers' outbound traffic (node:net, node:dns). */
+/** The host's network for containers' outbound traffic (node:net, node:dgram, node:dns). */
 import { promises as dns, getServers } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import type { HostConnectFailure, HostNetwork, HostNetworkFailure, HostStream } from '../types.ts';
+import type { HostConnectFailure, HostDatagramHandlers, HostDatagramPeer, HostDatagramSocket, HostNetwork, HostNetworkFailure, HostStream } from '../types.ts';
 import { NodeHostStream } from './net-stream.ts';
+import { openOutboundUdp } from './net-udp-socket.ts';
 
 const FAILURES: Record<string, HostConnectFailure> = {
   ECONNREFUSED: 'refused',
@@ -41,7 +42,7 @@ export function nameserversOf(text: string): string[] {
   return out;
 }
 
-/** HostNetwork over node:net and node:dns. */
+/** HostNetwork over node:net, node:dgram and node:dns. */
 export class NodeHostNetwork implements HostNetwork {
   connectTcp(host: string, port: number, timeoutMs: number): Promise<HostStream> {
     return new Promise((resolve, reject) => {
@@ -61,6 +62,11 @@ export class NodeHostNetwork implements HostNetwork {
         reject(failureOf(error));
       });
     });
+  }
+
+  /** A udp4 socket on an ephemeral port of the host (see HostNetwork.openUdp and net-udp-socket.ts). */
+  openUdp(peer: HostDatagramPeer | null, handlers: HostDatagramHandlers): Promise<HostDatagramSocket> {
+    return openOutboundUdp(peer, handlers);
   }
 
   async lookup(name: string): Promise<{ address: string; family: 4 | 6 }[]> {

@@ -2,6 +2,7 @@
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import type { HostDatagramListener, HostDatagramPeer } from '../types.ts';
+import { wrapUdpSocket } from './net-udp-socket.ts';
 
 function bind(type: 'udp4' | 'udp6', address: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -38,25 +39,7 @@ export async function bindUdpListener(address: string, port: number, onDatagram:
   } else {
     socket = await bind(address.includes(':') ? 'udp6' : 'udp4', address, port);
   }
-  let closed = false;
-  socket.on('message', (message, info) => {
-    // A plain Uint8Array view: the network layer copies what it keeps with slice(), which on a Buffer would not copy.
-    onDatagram(new Uint8Array(message.buffer, message.byteOffset, message.byteLength), { address: info.address, port: info.port });
-  });
   // Errors after the bind (a send the host refused) lose a datagram, as UDP may; they must not crash the daemon.
   socket.on('error', () => {});
-  socket.unref();
-  return {
-    address,
-    port: socket.address().port,
-    send(data: Uint8Array, to: HostDatagramPeer): void {
-      if (closed) return;
-      socket.send(data, to.port, to.address, () => {});
-    },
-    close(): Promise<void> {
-      if (closed) return Promise.resolve();
-      closed = true;
-      return new Promise((resolve) => socket.close(() => resolve()));
-    },
-  };
+  return wrapUdpSocket(socket, address, onDatagram);
 }
