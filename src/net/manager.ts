@@ -487,8 +487,10 @@ export class NetworkManager {
    * gateway (as docker-proxy does). Errors:
    * NetworkConflictError "Bind for 0.0.0.0:8080 failed: port is already
    * allocated" (dockerd prefixes it with "driver failed programming external
-   * connectivity on endpoint NAME (ID): "), NetworkUnavailableError when the
-   * host refuses the listener for another reason. Without a PortPublisher
+   * connectivity on endpoint NAME (ID): "), "all ports are allocated" for
+   * a host port range (`hostPortEnd`) with no free port left,
+   * NetworkUnavailableError when the host refuses the listener for another
+   * reason. Without a PortPublisher
    * (browsers) the port is published inside the engine only.
    */
   publish(ns: NetworkNamespace, spec: PublishSpec): Promise<PublishedPort> {

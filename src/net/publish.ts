@@ -11,12 +11,18 @@ import type { StreamHandle } from './stream-handle.ts';
 import { UdpProxy } from './udp-proxy.ts';
 import type { HostDatagramListener, HostListener, HostStream, PortPublisher, PortPublishFailure } from '../platform/types.ts';
 
-/** -p [hostIp:]hostPort:containerPort[/proto], or -P (hostPort 0). */
+/** -p [hostIp:]hostPort[-hostPortEnd]:containerPort[/proto], or -P (hostPort 0). */
 export interface PublishSpec {
   /** '' or undefined: every address (0.0.0.0). */
   readonly hostIp?: string;
   /** 0 or undefined: an ephemeral port (32768 and up, as dockerd's port allocator). */
   readonly hostPort?: number;
+  /**
+   * The last port of a host port range (`-p 8000-8010:80`): one free port
+   * of hostPort..hostPortEnd is taken (see PortPublishing.publish).
+   * Undefined or equal to hostPort: that one port.
+   */
+  readonly hostPortEnd?: number;
   readonly containerPort: number;
   readonly proto?: 'tcp' | 'udp';
 }
@@ -71,7 +77,8 @@ function overlaps(a: string, b: string): boolean {
  * Connection reset by peer", as with dockerd). UDP ports are carried by a
  * UdpProxy (a session per host client, see udp-proxy.ts). A TCP and a UDP
  * port of the same number are independent, as on Linux and in dockerd's
- * port allocator.
+ * port allocator. A host port range takes one of its ports in turn, as
+ * dockerd's allocator does (see `publish`).
  *
  * Without a PortPublisher (browsers) ports are still published, conflicts
  * and all, but only inside the engine: `connectPublished` reaches TCP ones
@@ -81,6 +88,8 @@ export class PortPublishing {
   private readonly ports: PublishedPort[] = [];
   /** The next ephemeral host port to try, per protocol (dockerd's allocator keeps one per protocol). */
   private readonly nextEphemeral = { tcp: EPHEMERAL_MIN, udp: EPHEMERAL_MIN };
+  /** The port last taken from each host port range, by "hostIp/proto/start-end" (dockerd's portRange.last). */
+  private readonly rangeLast = new Map<string, number>();
   private readonly udpIdleMs: number | undefined;
   private nextEngineClient = 1;
 
@@ -92,6 +101,14 @@ export class PortPublishing {
     this.udpIdleMs = options.udpIdleMs;
   }
 
+  /**
+   * Listens on the host port `spec` asks for: that port ("Bind for IP:PORT
+   * failed: port is already allocated" when Drydock or the host holds it),
+   * an ephemeral one (-P), or one of a range: the range's next port after
+   * the one it gave last (wrapping around, the first request takes its
+   * first port), skipping ports Drydock or the host holds ("all ports are
+   * allocated" when none is left), as dockerd's portallocator does.
+   */
   async publish(ns: NetworkNamespace, from: NetworkNamespace, sourceIp: string, target: SocketAddress, spec: PublishSpec): Promise<PublishedPort> {
     const publisher = this.publisher;
     const proto = spec.proto ?? 'tcp';
@@ -128,8 +145,23 @@ export class PortPublishing {
       }
     };
     const requested = spec.hostPort ?? 0;
+    const last = spec.hostPortEnd ?? requested;
     let listener: HostListener | null = null;
-    if (requested !== 0) {
+    if (requested !== 0 && last !== requested) {
+      if (!Number.isInteger(requested) || !Number.isInteger(last) || requested < 1 || last > 65535 || last < requested) {
+        throw new NetworkInvalidError(`invalid port range: ${requested}-${last}`);
+      }
+      // dockerd's allocator: a range remembers the port it gave last and goes on from the next one, wrapping
+      // around (the first request takes the range's first port); ports Drydock or the host hold are skipped.
+      const key = `${hostIp}/${proto}/${requested}-${last}`;
+      let p = this.rangeLast.get(key) ?? last;
+      for (let i = 0; i <= last - requested && !listener; i++) {
+        p = p >= last ? requested : p + 1;
+        if (!inUse(p)) listener = await listen(p);
+      }
+      if (!listener) throw new NetworkConflictError('all ports are allocated');
+      this.rangeLast.set(key, p);
+    } else if (requested !== 0) {
       if (!Number.isInteger(requested) || requested < 1 || requested > 65535) throw new NetworkInvalidError(`invalid host port ${requested}`);
       if (!inUse(requested)) listener = await listen(requested);
       if (!listener) throw new NetworkConflictError(`Bind for ${hostIp}:${requested} failed: port is already allocated`);

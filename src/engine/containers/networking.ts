@@ -79,11 +79,19 @@ function modeNetwork(mode: string): string {
   return mode === 'default' || mode === '' ? 'bridge' : mode;
 }
 
-/** "8080" → 8080, "" → 0 (any free port); anything else is an error, as dockerd's nat.ParsePortSpec. */
-function hostPortOf(text: string | undefined, key: string): number {
-  if (!text) return 0;
-  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new InvalidParameterError(`invalid port specification: "${text}" for ${key}`);
-  return Number(text);
+/**
+ * A binding's HostPort: "8080" → 8080-8080, "8000-8010" → the range a free
+ * port is taken from (`docker run -p 8000-8010:80`, which the CLI sends as
+ * one binding), "" → 0 (any free port). Anything else is an error, as
+ * dockerd's nat.ParsePortRange (a range must not run backwards).
+ */
+function hostPortsOf(text: string | undefined, key: string): { start: number; end: number } {
+  if (!text) return { start: 0, end: 0 };
+  const match = /^(\d+)(?:-(\d+))?$/.exec(text);
+  const start = Number(match?.[1]);
+  const end = match?.[2] === undefined ? start : Number(match[2]);
+  if (!match || start > 65535 || end > 65535 || end < start) throw new InvalidParameterError(`invalid port specification: "${text}" for ${key}`);
+  return { start, end };
 }
 
 function parsePortKey(key: string): { port: number; proto: 'tcp' | 'udp' | 'sctp' } {
@@ -127,7 +135,7 @@ export class ContainerNetworking {
     }
     for (const key of Object.keys(record.hostConfig.PortBindings ?? {})) {
       parsePortKey(key);
-      for (const binding of record.hostConfig.PortBindings![key] ?? []) hostPortOf(binding.HostPort, key);
+      for (const binding of record.hostConfig.PortBindings![key] ?? []) hostPortsOf(binding.HostPort, key);
     }
     // As dockerd 20.10, a network that does not exist is only an error at start ("network x not found").
     const first = modeNetwork(mode);
@@ -221,12 +229,15 @@ export class ContainerNetworking {
 
   private async publishPorts(record: ContainerRecord, ns: NetworkNamespace, endpoints: Map<string, Endpoint>, ports: PublishedPort[]): Promise<void> {
     const bindings = record.hostConfig.PortBindings ?? {};
-    const wanted: { key: string; hostIp: string; hostPort: number }[] = [];
+    const wanted: { key: string; hostIp: string; hostPort: number; hostPortEnd: number }[] = [];
     for (const [key, list] of Object.entries(bindings)) {
-      for (const binding of list ?? [{ HostIp: '', HostPort: '' }]) wanted.push({ key, hostIp: binding.HostIp ?? '', hostPort: hostPortOf(binding.HostPort, key) });
+      for (const binding of list ?? [{ HostIp: '', HostPort: '' }]) {
+        const { start, end } = hostPortsOf(binding.HostPort, key);
+        wanted.push({ key, hostIp: binding.HostIp ?? '', hostPort: start, hostPortEnd: end });
+      }
     }
     if (record.hostConfig.PublishAllPorts) {
-      for (const key of Object.keys(record.config.ExposedPorts ?? {})) if (!(key in bindings)) wanted.push({ key, hostIp: '', hostPort: 0 });
+      for (const key of Object.keys(record.config.ExposedPorts ?? {})) if (!(key in bindings)) wanted.push({ key, hostIp: '', hostPort: 0, hostPortEnd: 0 });
     }
     if (wanted.length === 0) return;
     const bridged = [...endpoints.values()].find((e) => e.network.driver === 'bridge');
@@ -235,7 +246,7 @@ export class ContainerNetworking {
       const { port, proto } = parsePortKey(w.key);
       try {
         if (proto === 'sctp') throw new InvalidParameterError('publishing sctp ports is not supported by Drydock yet');
-        ports.push(await this.manager.publish(ns, { hostIp: w.hostIp, hostPort: w.hostPort, containerPort: port, proto }));
+        ports.push(await this.manager.publish(ns, { hostIp: w.hostIp, hostPort: w.hostPort, hostPortEnd: w.hostPortEnd, containerPort: port, proto }));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         throw new SystemError(`driver failed programming external connectivity on endpoint ${record.name.slice(1)} (${bridged.id}): ${message}`);
