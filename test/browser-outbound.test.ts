@@ -195,6 +195,12 @@ test('a POST body goes out; https is refused at connect', { skip: browserSkip },
   assert.match(tls.stderr, /Connection refused/);
 });
 
+test('UDP cannot leave a browser: nc -u outside answers Network unreachable; DNS queries to any nameserver are still answered', { skip: browserSkip }, async () => {
+  const r = await run('echo hi | nc -u -w 1 198.51.100.7 9999; nslookup example.com 198.51.100.7');
+  assert.equal(r.stderr, "nc: can't connect to remote host (198.51.100.7): Network unreachable\n");
+  assert.match(r.stdout, /^Server:\t\t198\.51\.100\.7\nAddress:\t198\.51\.100\.7:53\n\nNon-authoritative answer:\nName:\texample\.com\nAddress: 198\.1[89]\.\d+\.\d+\n/);
+});
+
 test('with outbound off (createDrydock({ outbound: false })) connects outside answer ENETUNREACH', { skip: browserSkip }, async () => {
   const off = await browser.newPage();
   await off.goto(new URL('/outbound/index.html?outbound=off', siteUrl).href);
