@@ -3,8 +3,9 @@
  * docker CLI against the engine: build contexts sent compressed (`docker
  * build - < ctx.tar.xz`, as gzip, bzip2 and xz), corrupt ones refused with a
  * clear error, ADD of a tar.bz2 with a hostile entry, ADD of a tar.xz
- * (extracted, as dockerd does), and `docker load` of an xz- or
- * bzip2-compressed `docker save` archive. With a real dockerd (the oracle)
+ * (extracted, as dockerd does), `docker load` of an xz- or
+ * bzip2-compressed `docker save` archive and of one whose layers are
+ * compressed, and `docker import` of a compressed root filesystem. With a real dockerd (the oracle)
  * the compressed contexts and the ADD of a tar.xz build there too and the
  * images print the same. ADD of tar.bz2 against dockerd is corpus case
  * 37-add-bzip2 (test/engine-build-dockerd.test.ts).
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { utf8 } from '../src/common/bytes.ts';
 import { gzip } from '../src/unionfs/tar/gzip.ts';
+import { readTar } from '../src/unionfs/tar/reader.ts';
 import { writeTar } from '../src/unionfs/tar/writer.ts';
 import { DOCKER, dockerSkip, startTestEngine } from './helpers/engine-harness.ts';
 import type { TestEngine } from './helpers/engine-harness.ts';
@@ -173,6 +175,42 @@ describe('compressed archives in docker build', { skip }, () => {
       assert.notEqual(cut.code, 0);
       assert.match(cut.stderr, new RegExp(`invalid archive: .*corrupt or truncated ${tool} data`));
       assert.equal((await t.docker(['image', 'inspect', tag])).code, 1);
+    });
+
+    test(`docker load of a save archive whose layers are ${tool}-compressed, and docker import of ${article(tool)}-compressed root filesystem`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'layers-compressed-'));
+      dirs.push(dir);
+      const tag = `layers-${tool}:1`;
+      assert.equal((await t.docker(['tag', 'busybox', tag])).code, 0);
+      assert.equal((await t.docker(['save', '-o', join(dir, 'image.tar'), tag])).code, 0);
+      assert.equal((await t.docker(['rmi', tag])).code, 0);
+      // The legacy layout, each layer.tar compressed in place (dockerd's ApplyDiff decompresses it).
+      const entries = readTar(new Uint8Array(readFileSync(join(dir, 'image.tar'))))
+        .filter((e) => !e.path.startsWith('blobs/') && e.path !== 'index.json' && e.path !== 'oci-layout')
+        .map((e) => (e.type === 'file' && e.path.endsWith('/layer.tar') ? { ...e, data: compress(tool, e.data) } : e));
+      const loaded = await dockerWithInput(['load'], writeTar(entries));
+      assert.equal(loaded.code, 0, loaded.stderr);
+      const run = await t.docker(['run', '--rm', tag, 'echo', 'layers decompressed']);
+      assert.deepEqual([run.stdout, run.code], ['layers decompressed\n', 0]);
+      const layers = await t.docker(['image', 'inspect', '-f', '{{json .RootFS.Layers}}', tag]);
+      assert.equal(layers.stdout, (await t.docker(['image', 'inspect', '-f', '{{json .RootFS.Layers}}', 'busybox'])).stdout);
+
+      const rootfs = writeTar([{ path: 'bin', type: 'dir', mode: 0o755 }, file('hello.txt', `imported from ${tool}\n`)]);
+      const imported = await dockerWithInput(['import', '-', `imported-${tool}`], compress(tool, rootfs));
+      assert.equal(imported.code, 0, imported.stderr);
+      const diffIds = await t.docker(['image', 'inspect', '-f', '{{json .RootFS.Layers}}', `imported-${tool}`]);
+      const sha = execFileSync('sha256sum', { input: rootfs }).toString().split(' ')[0];
+      assert.equal(diffIds.stdout, `["sha256:${sha}"]\n`, 'the diff id is the sha256 of the decompressed tar');
+      // Saved again, the layer is the plain tar.
+      assert.equal((await t.docker(['save', '-o', join(dir, 'imported.tar'), `imported-${tool}`])).code, 0);
+      const layerTar = readTar(new Uint8Array(readFileSync(join(dir, 'imported.tar')))).find((e) => e.path.endsWith('/layer.tar'));
+      assert.deepEqual(layerTar?.type === 'file' ? layerTar.data : null, rootfs);
+      if (oracle) {
+        const path = join(dir, `rootfs.tar.${tool === 'xz' ? 'xz' : 'bz2'}`);
+        writeFileSync(path, compress(tool, rootfs));
+        assert.equal(oracle.docker(['import', path, `imported-${tool}`]).code, 0);
+        assert.equal(oracle.docker(['image', 'inspect', '-f', '{{json .RootFS.Layers}}', `imported-${tool}`]).stdout, diffIds.stdout);
+      }
     });
   }
 });

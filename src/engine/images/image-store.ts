@@ -468,7 +468,7 @@ export class ImageStore {
     for (const [index, tar] of (options.layers ?? []).entries()) {
       const checked = await checkLayerBlob(tar, `layer ${index + 1}`);
       if (checked.diffId === EMPTY_LAYER_DIFF_ID && !options.keepEmptyLayers) continue;
-      inputs.push({ diffId: checked.diffId, blob: tar, mediaType: checked.compressed ? MediaTypes.dockerLayerGzip : MediaTypes.dockerLayer, size: checked.size });
+      inputs.push({ diffId: checked.diffId, ...checked.stored, size: checked.size });
       newDiffIds.push(checked.diffId);
     }
     const { history: ownHistory, rootfs: _rootfs, ...rest } = options.config;

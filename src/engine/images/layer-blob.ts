@@ -1,10 +1,10 @@
 /**
- * Checking a layer blob before it is stored: decompress (gzip or plain),
+ * Checking a layer blob before it is stored: decompress (plain, gzip, bzip2
+ * or xz),
  * build its read-only tree with the hostile-entry policy of
  * src/unionfs/layer/apply.ts (so a layer that could escape its root is
  * refused before anything is stored), and measure what dockerd reports.
  */
-import { isGzip } from '../../unionfs/tar/gzip.ts';
 import { loadLayer } from '../../unionfs/layer/load.ts';
 import type { LayerNode, LayerTree } from '../../unionfs/layer/tree.ts';
 import { TarError } from '../../unionfs/tar/errors.ts';
@@ -34,7 +34,8 @@ export interface CheckedLayer {
   readonly diffId: string;
   /** Bytes of the layer's regular files, as dockerd's DiffSize. */
   readonly size: number;
-  readonly compressed: boolean;
+  /** The bytes to store and their media type: a plain or gzip blob as given; bzip2 and xz decompressed (dockerd keeps layers uncompressed; registries take gzip). */
+  readonly stored: { readonly blob: Uint8Array; readonly mediaType: string };
   readonly tree: LayerTree;
 }
 
@@ -61,11 +62,13 @@ export function contentSize(tree: LayerTree): number {
 }
 
 /**
- * Verifies a layer blob: it must be a plain or gzipped tar whose entries
+ * Verifies a layer blob: it must be a plain or compressed tar whose entries
  * pass the extraction policy, and (if given) its uncompressed sha256 must
  * be `expectedDiffId`. InvalidImageError naming `what` otherwise.
+ * `mediaType` is what the blob is said to be (an OCI descriptor's); by
+ * default the Docker layer type of its compression.
  */
-export async function checkLayerBlob(blob: Uint8Array, what: string, expectedDiffId?: string): Promise<CheckedLayer> {
+export async function checkLayerBlob(blob: Uint8Array, what: string, expectedDiffId?: string, mediaType?: string): Promise<CheckedLayer> {
   let layer;
   try {
     layer = await loadLayer(blob);
@@ -76,5 +79,11 @@ export async function checkLayerBlob(blob: Uint8Array, what: string, expectedDif
   if (expectedDiffId !== undefined && layer.diffId !== expectedDiffId) {
     throw new InvalidImageError(`${what}: invalid diffID: expected ${JSON.stringify(expectedDiffId)}, got ${JSON.stringify(layer.diffId)}`);
   }
-  return { diffId: layer.diffId, size: contentSize(layer.tree), compressed: isGzip(blob), tree: layer.tree };
+  const stored =
+    layer.compression === 'gzip'
+      ? { blob, mediaType: mediaType ?? MediaTypes.dockerLayerGzip }
+      : layer.compression === 'none'
+        ? { blob, mediaType: mediaType ?? MediaTypes.dockerLayer }
+        : { blob: layer.tar, mediaType: MediaTypes.dockerLayer };
+  return { diffId: layer.diffId, size: contentSize(layer.tree), stored, tree: layer.tree };
 }

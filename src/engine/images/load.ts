@@ -14,7 +14,7 @@
  * nothing at all is loaded.
  */
 import { concatBytes, fromUtf8 } from '../../common/bytes.ts';
-import { isBzip2 } from '../../unionfs/tar/bzip2.ts';
+import { BZIP2_MAGIC_BYTES, isBzip2 } from '../../unionfs/tar/bzip2.ts';
 import { decompress, DecompressLimitError, MAX_DECOMPRESSED_BYTES } from '../../unionfs/tar/decompress.ts';
 import type { TarEntry } from '../../unionfs/tar/entry.ts';
 import { TarError } from '../../unionfs/tar/errors.ts';
@@ -118,9 +118,8 @@ class Archive {
   }
 }
 
-/** Bytes needed to tell bzip2 (its "BZh" header and first block's magic) and xz from a plain tar. */
-const MAGIC_BYTES = 10;
-const BZIP2_BLOCK_MAGIC = [0x31, 0x41, 0x59, 0x26, 0x53, 0x59];
+/** Bytes needed to tell bzip2 (its header and first block's magic) and xz from a plain tar. */
+const MAGIC_BYTES = BZIP2_MAGIC_BYTES;
 
 /**
  * The archive with bzip2 or xz undone (gzip and plain tars pass through as
@@ -141,8 +140,7 @@ async function* undoWholeFileCompression(source: AsyncIterable<Uint8Array>, sign
     length += next.value.length;
   }
   const head = concatBytes(chunks);
-  const bzip2 = isBzip2(head) && BZIP2_BLOCK_MAGIC.every((byte, i) => head[4 + i] === byte);
-  if (!bzip2 && !isXz(head)) {
+  if (!isBzip2(head) && !isXz(head)) {
     if (head.length > 0) yield head;
     for (;;) {
       const next = await iterator.next();
@@ -245,7 +243,7 @@ async function readDockerSave(
       const blob = archive.read(path, `layer ${i + 1}`);
       const checked = await checkLayerBlob(blob, `invalid archive: layer ${i + 1} (${path})`, diffIds[i]);
       onLayer?.(checked.diffId, blob.length);
-      layers.push({ diffId: checked.diffId, blob, mediaType: checked.compressed ? MediaTypes.dockerLayerGzip : MediaTypes.dockerLayer, size: checked.size });
+      layers.push({ diffId: checked.diffId, ...checked.stored, size: checked.size });
     }
     const refs = ((item.RepoTags as string[] | null | undefined) ?? []).map((tag) => {
       let ref: Reference;
@@ -336,9 +334,9 @@ async function readOciLayout(archive: Archive, onLayer?: (diffId: string, size: 
       for (const [j, layerDescriptor] of layerDescriptors.entries()) {
         if (layerDescriptor.mediaType === MediaTypes.ociLayerZstd) throw new InvalidImageError(`invalid archive: layer ${j + 1} is zstd-compressed, which Drydock does not support`);
         const blob = await readBlob(archive, layerDescriptor, `layer ${j + 1}`);
-        const checked = await checkLayerBlob(blob, `invalid archive: layer ${j + 1} (${layerDescriptor.digest})`, config.rootfs.diff_ids[j]);
+        const checked = await checkLayerBlob(blob, `invalid archive: layer ${j + 1} (${layerDescriptor.digest})`, config.rootfs.diff_ids[j], layerDescriptor.mediaType);
         onLayer?.(checked.diffId, blob.length);
-        layers.push({ diffId: checked.diffId, blob, mediaType: layerDescriptor.mediaType, size: checked.size });
+        layers.push({ diffId: checked.diffId, ...checked.stored, size: checked.size });
       }
       image = { id, configBytes, layers, refs: [] };
       byId.set(id, image);

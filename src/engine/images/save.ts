@@ -19,7 +19,7 @@
  */
 import { utf8 } from '../../common/bytes.ts';
 import type { TarWriteEntry } from '../../unionfs/tar/entry.ts';
-import { maybeGunzip } from '../../unionfs/tar/gzip.ts';
+import { plainLayerTar } from '../../unionfs/layer/apply.ts';
 import { TarWriter } from '../../unionfs/tar/writer.ts';
 import { NotFoundError } from '../errors.ts';
 import {
@@ -232,7 +232,7 @@ export async function* saveImages(store: ImageStore, items: readonly SaveItem[])
       // The tar size is only known after decompressing a gzip blob; the descriptor needs it.
       let tarSize = record.blobSize;
       if (record.mediaType.endsWith('gzip') || record.blob !== diffId) {
-        tarSize = maybeGunzip((await store.layerBlob(diffId)).bytes).length;
+        tarSize = plainLayerTar((await store.layerBlob(diffId)).bytes).length;
       }
       layerDescriptors.push({ mediaType: MediaTypes.ociLayer, digest: diffId, size: tarSize });
       if (!savedV1.has(id)) {
@@ -251,7 +251,7 @@ export async function* saveImages(store: ImageStore, items: readonly SaveItem[])
             type: 'file',
             mode: 0o644,
             mtimeNs,
-            data: async () => maybeGunzip((await store.layerBlob(diffId)).bytes),
+            data: async () => plainLayerTar((await store.layerBlob(diffId)).bytes),
           });
         }
         if (!blobNames.has(hex)) {

@@ -21,7 +21,7 @@ import { TarError } from '../tar/errors.ts';
 import { entryComponents } from '../tar/paths.ts';
 import type { TarReadOptions } from '../tar/reader.ts';
 import { readTar } from '../tar/reader.ts';
-import { maybeGunzip } from '../tar/gzip.ts';
+import { decompress, DecompressLimitError } from '../tar/decompress.ts';
 import { META_PREFIX, OPAQUE_MARKER, WHITEOUT_PREFIX } from '../tar/oci-names.ts';
 import type { FileKind } from '../vfs/types.ts';
 import type { LayerNode, MutableLayerNode } from './tree.ts';
@@ -233,12 +233,27 @@ class Builder {
 }
 
 /**
- * Builds the layer tree of a layer tar (plain or gzipped). File contents are
- * views of the decompressed bytes (returned as `tar`). Throws a TarError on
- * the first hostile or corrupt entry; nothing is returned then.
+ * A layer tar as given (plain) or decompressed (gzip, bzip2, xz: what
+ * dockerd's DecompressStream takes). TarError for zstd, corrupt data and a
+ * layer past the decompression cap.
+ */
+export function plainLayerTar(bytes: Uint8Array): Uint8Array {
+  try {
+    return decompress(bytes);
+  } catch (error) {
+    if (error instanceof DecompressLimitError) throw new TarError(null, error.message);
+    throw error;
+  }
+}
+
+/**
+ * Builds the layer tree of a layer tar (plain or compressed, see
+ * plainLayerTar). File contents are views of the decompressed bytes
+ * (returned as `tar`). Throws a TarError on the first hostile or corrupt
+ * entry; nothing is returned then.
  */
 export function applyLayerTar(bytes: Uint8Array, options: ApplyOptions = {}): AppliedLayer {
-  const tar = maybeGunzip(bytes);
+  const tar = plainLayerTar(bytes);
   const entries = readTar(tar, options);
   const builder = new Builder();
   for (const entry of entries) builder.apply(entry, options.devices ?? 'reject');

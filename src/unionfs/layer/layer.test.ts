@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
@@ -58,17 +59,31 @@ test('a layer tar becomes a tree: metadata kept, contents zero-copy, links share
   assert.deepEqual(skipped.map((s) => s.entry), ['.wh..wh.plnk/']);
 });
 
-test('the diff id is the sha256 of the uncompressed tar, gzipped or not', async () => {
+test('the diff id is the sha256 of the uncompressed tar, plain, gzip, bzip2 or xz', async () => {
   const tar = writeTar(BASE);
   const want = `sha256:${createHash('sha256').update(tar).digest('hex')}`;
   assert.equal(await diffIdOf(tar), want);
   const plain = await loadLayer(tar);
-  const zipped = await loadLayer(gzip(tar));
   assert.equal(plain.diffId, want);
-  assert.equal(zipped.diffId, want);
-  assert.equal(plain.compressed, false);
-  assert.equal(zipped.compressed, true);
-  assert.equal(zipped.size, tar.length);
+  assert.equal(plain.compression, 'none');
+  assert.equal(plain.tar, tar);
+  const forms: [string, Uint8Array][] = [['gzip', gzip(tar)]];
+  for (const tool of ['bzip2', 'xz']) {
+    const packed = spawnSync(tool, ['-c'], { input: tar });
+    if (packed.error) {
+      if (process.env.CI) throw packed.error;
+      continue;
+    }
+    forms.push([tool, new Uint8Array(packed.stdout)]);
+  }
+  for (const [compression, blob] of forms) {
+    const layer = await loadLayer(blob);
+    assert.equal(layer.diffId, want, compression);
+    assert.equal(await diffIdOf(blob), want, compression);
+    assert.equal(layer.compression, compression);
+    assert.equal(layer.size, tar.length);
+    assert.deepEqual(layer.tar, tar);
+  }
 });
 
 test('later entries replace earlier ones; a repeated directory only updates its metadata', () => {

@@ -286,9 +286,23 @@ function decodeBlock(bits: BitReader, blockSize: number, tt: Uint32Array, out: O
   return ~crc >>> 0;
 }
 
-/** True if `bytes` starts like a bzip2 stream: "BZh" and a block size digit 1-9. */
+/** The 48-bit magic numbers that may follow a bzip2 header: a block's (pi) or the end of the stream's (sqrt(pi)). */
+const BLOCK_MAGIC = [0x31, 0x41, 0x59, 0x26, 0x53, 0x59];
+const END_MAGIC = [0x17, 0x72, 0x45, 0x38, 0x50, 0x90];
+
+/** Bytes `isBzip2` needs to see. */
+export const BZIP2_MAGIC_BYTES = 10;
+
+/**
+ * True if `bytes` starts like a bzip2 stream: "BZh", a block size digit 1-9,
+ * then a block's or the end's magic. (dockerd looks at "BZh" only; the magic
+ * keeps a plain tar whose first member is named "BZh9..." a tar.)
+ */
 export function isBzip2(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x42 && bytes[1] === 0x5a && bytes[2] === 0x68 && bytes[3]! >= 0x31 && bytes[3]! <= 0x39;
+  if (bytes.length < BZIP2_MAGIC_BYTES || bytes[0] !== 0x42 || bytes[1] !== 0x5a || bytes[2] !== 0x68) return false;
+  if (bytes[3]! < 0x31 || bytes[3]! > 0x39) return false;
+  const follows = (magic: readonly number[]) => magic.every((byte, i) => bytes[4 + i] === byte);
+  return follows(BLOCK_MAGIC) || follows(END_MAGIC);
 }
 
 /**

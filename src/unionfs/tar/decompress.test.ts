@@ -104,12 +104,14 @@ test('corrupt, truncated or trailing-garbage bzip2 is a TarError', { skip: bzip2
   const failures: [string, Uint8Array][] = [
     ['a flipped bit', flipped],
     ['truncated', good.subarray(0, good.length - 5)],
-    ['header only', good.subarray(0, 4)],
+    ['header and block magic only', good.subarray(0, 10)],
     ['trailing garbage', new Uint8Array([...good, 1, 2, 3, 4])],
   ];
   for (const [name, bytes] of failures) {
     assert.throws(() => decompress(bytes), (error: unknown) => error instanceof TarError && /bzip2/.test(error.message), name);
   }
+  // "BZh9" without a block's magic after it is not bzip2 (a tar whose first member is named so).
+  assert.equal(detectCompression(good.subarray(0, 4)), 'none');
 });
 
 test('a bzip2 bomb stops at the cap with a clear error', { skip: bzip2Skip }, () => {

@@ -68,9 +68,4 @@ export function refuseUnsupportedCompression(head: Uint8Array): void {
   }
 }
 
-/** `bytes` decompressed if it is gzip, else `bytes` itself (refusing other compressions). */
-export function maybeGunzip(bytes: Uint8Array): Uint8Array {
-  if (isGzip(bytes)) return gunzipChunks([bytes]);
-  refuseUnsupportedCompression(bytes);
-  return bytes;
-}
+

@@ -24,7 +24,8 @@ import { fromUtf8 } from '../../common/bytes.ts';
 import { ByteQueue } from './byte-queue.ts';
 import type { TarEntry, TarEntryType } from './entry.ts';
 import { TarError } from './errors.ts';
-import { isGzip, MAGIC_BYTES, maybeGunzip, newGunzipStream, refuseUnsupportedCompression } from './gzip.ts';
+import { decompress } from './decompress.ts';
+import { isGzip, MAGIC_BYTES, newGunzipStream, refuseUnsupportedCompression } from './gzip.ts';
 import {
   BLOCK_SIZE,
   FieldError,
@@ -337,12 +338,13 @@ export class TarParser {
 }
 
 /**
- * All entries of an archive in memory, plain or gzipped. For a plain archive
+ * All entries of an archive in memory, plain or compressed (gzip, bzip2, xz;
+ * see decompress.ts, whose cap applies). For a plain archive
  * every entry's data is a view of `bytes` (zero-copy); keep `bytes` alive
  * and unmodified as long as the entries are used.
  */
 export function readTar(bytes: Uint8Array, options: TarReadOptions = {}): TarEntry[] {
-  const plain = maybeGunzip(bytes);
+  const plain = decompress(bytes);
   const parser = new TarParser(options);
   const entries = parser.push(plain);
   parser.end();
