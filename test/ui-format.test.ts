@@ -211,6 +211,10 @@ test('ports, memory sizes, references', () => {
   );
   assert.deepEqual(parsePublish('127.0.0.1:8080:80/udp'), [{ port: '80/udp', binding: { HostIp: '127.0.0.1', HostPort: '8080' } }]);
   assert.deepEqual(parsePublish('8000-8001:80-81').map((p) => `${p.binding.HostPort}->${p.port}`), ['8000->80/tcp', '8001->81/tcp']);
+  // A host range for one container port is the range dockerd allocates from; one host port for a container range is an error.
+  assert.deepEqual(parsePublish('8000-8010:80'), [{ port: '80/tcp', binding: { HostIp: '', HostPort: '8000-8010' } }]);
+  assert.throws(() => parsePublish('8000:80-81'), /invalid ranges specified for container and host Ports: 80-81 and 8000/);
+  assert.throws(() => parsePublish('8000-8002:80-81'), /invalid ranges specified/);
   assert.throws(() => parsePublish('x'), /invalid containerPort: x/);
   assert.equal(ramInBytes('64m'), 64 * 1024 * 1024);
   assert.equal(ramInBytes('1.5g'), 1.5 * 1024 ** 3);

@@ -108,13 +108,15 @@ export function parsePublish(spec: string): { port: string; binding: PortBinding
   let hStart = 0;
   let hEnd = 0;
   if (hostPart !== '') [hStart, hEnd] = parsePortNumber(hostPart, 'hostPort');
-  if (hostPart !== '' && hEnd - hStart !== cEnd - cStart && hStart !== hEnd) {
+  // As nat.ParsePortSpec: ranges of the same length pair up; a host range for one container port is
+  // the range dockerd allocates from ("8000-8010"); anything else is an error.
+  if (hostPart !== '' && hEnd - hStart !== cEnd - cStart && cStart !== cEnd) {
     throw new ContainerOptionError(`invalid ranges specified for container and host Ports: ${containerPart} and ${hostPart}`);
   }
   const out: { port: string; binding: PortBinding }[] = [];
   for (let p = cStart; p <= cEnd; p++) {
     let hostPort = '';
-    if (hostPart !== '') hostPort = hStart === hEnd && cStart !== cEnd ? `${hStart}` : String(hStart + (p - cStart));
+    if (hostPart !== '') hostPort = cStart === cEnd && hStart !== hEnd ? `${hStart}-${hEnd}` : String(hStart + (p - cStart));
     out.push({ port: `${p}/${proto}`, binding: { HostIp: ip, HostPort: hostPort } });
   }
   return out;
