@@ -3,7 +3,8 @@
  * differed from dockerd 20.10: `docker system df [-v]`, `docker ps -n/-l`,
  * `docker top`'s TIME, `docker version`, `docker inspect` of nothing, the
  * init layer, volumes populated from the image, anonymous volumes of a
- * failed create and of `rm -v`, health across restarts.
+ * failed create and of `rm -v`, a busy shell loop paused and stopped,
+ * health across restarts.
  */
 import { strict as assert } from 'node:assert';
 import { type ChildProcess, execFile } from 'node:child_process';
@@ -336,6 +337,23 @@ test('a create that fails leaves no anonymous volume behind; docker rm -v remove
   } finally {
     await t.docker(['rm', '-f', 'fx-rmv']);
     await t.docker(['volume', 'rm', named]);
+  }
+});
+
+test('a busy shell loop (no system calls) is held by docker pause and gets its TERM trap on docker stop', { skip: dockerSkip }, async () => {
+  try {
+    await ok(['run', '-d', '--name', 'fx-spin', 'busybox', 'sh', '-c', 'trap "echo stopping; exit 7" TERM; echo started; while :; do :; done']);
+    for (let i = 0; i < 200 && !(await ok(['logs', 'fx-spin'])).includes('started'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await ok(['pause', 'fx-spin']);
+    const paused = await ok(['stats', '--no-stream', '--format', '{{.CPUPerc}}', 'fx-spin']);
+    assert.equal(paused, '0.00%\n', 'a paused loop uses no CPU');
+    await ok(['unpause', 'fx-spin']);
+    const stopped = await t.docker(['stop', '-t', '30', 'fx-spin'], { timeoutMs: 20_000 });
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal(await ok(['inspect', '-f', '{{.State.ExitCode}}', 'fx-spin']), '7\n', 'the trap ran (not SIGKILL after the timeout)');
+    assert.equal(await ok(['logs', 'fx-spin']), 'started\nstopping\n');
+  } finally {
+    await t.docker(['rm', '-f', 'fx-spin']);
   }
 });
 

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { after, test } from 'node:test';
 import { SIG } from '../src/kernel/abi/linux.ts';
+import { STATE_IN_SYSCALL } from '../src/kernel/channel/channel.ts';
 import { ResourceGroup } from '../src/kernel/proc/resource-group.ts';
 import { FixedInput, newKernel, run, sandbox, start, waitForOutput } from './helpers/kernel-harness.ts';
 
@@ -75,6 +76,37 @@ test('a signal that comes before pause() is entered still ends it (pause is one 
   const exit = await proc.exited;
   assert.equal(stdout.text(), 'computing\npause returned -1 EINTR, caught 15\n');
   assert.equal(exit.exitCode, 0);
+});
+
+/** The process's exit, or a failure after `ms` (a signal that is never delivered must fail the test, not hang it). */
+function exitWithin(proc: Awaited<ReturnType<typeof start>>['proc'], ms = 20_000) {
+  return Promise.race([proc.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit within ${ms} ms`)), ms).unref())]);
+}
+
+for (const mode of ['yieldloop', 'clockloop']) {
+  test(`a caught signal reaches a guest that makes no system call, only ${mode === 'yieldloop' ? 'sched_yield' : 'clock reads'} (the attention word)`, async () => {
+    const { proc, stdout } = await start(kernel, '/bin/sig.wasm', [mode]);
+    await waitForOutput(stdout, 'looping');
+    kernel.signal(proc, SIG.TERM, null);
+    const exit = await exitWithin(proc);
+    assert.equal(stdout.text(), 'looping\ncaught 15\n');
+    assert.equal(exit.exitCode, 7);
+  });
+}
+
+test('a frozen group (docker pause) holds a guest that only calls sched_yield at that call; thawed, it goes on', async () => {
+  const group = new ResourceGroup('paused');
+  const { proc, stdout } = await start(kernel, '/bin/sig.wasm', ['yieldloop'], { group });
+  await waitForOutput(stdout, 'looping');
+  group.frozen = true;
+  const deadline = Date.now() + 10_000;
+  while (proc.channel.guestState !== STATE_IN_SYSCALL && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.equal(proc.channel.guestState, STATE_IN_SYSCALL, 'held at a system call');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(proc.channel.guestState, STATE_IN_SYSCALL, 'still held');
+  group.frozen = false;
+  kernel.signal(proc, SIG.TERM, null);
+  assert.equal((await exitWithin(proc)).exitCode, 7);
 });
 
 test('an ignored SIGTERM does nothing; SIGKILL still works', async () => {

@@ -10,7 +10,7 @@ import { SIG } from '../src/kernel/abi/linux.ts';
 import { HostInputDescription, HostOutputDescription } from '../src/kernel/fd/host-stream.ts';
 import { TtyState } from '../src/kernel/fd/tty-state.ts';
 import type { HostInput } from '../src/platform/types.ts';
-import { CaptureOutput, FixedInput, TypedInput, newKernel, waitForOutput } from './helpers/kernel-harness.ts';
+import { CaptureOutput, FixedInput, TypedInput, newKernel, start, waitForOutput } from './helpers/kernel-harness.ts';
 import { makeBinDir, runSh, shSandbox } from './userland/sh-cases/harness.ts';
 
 const kernel = newKernel({ warmWorkers: 2 });
@@ -148,6 +148,29 @@ test('interactive: ctrl-C (SIGINT to the shell) stops the foreground command and
   await sh.exchange('echo status=$?\r', 'status=130');
   sh.input.type('exit\r');
   assert.equal((await sh.proc.exited).exitCode, 0);
+});
+
+test('interactive: ctrl-C stops a loop of builtins (no system calls), and a trap in a script runs while it loops', async () => {
+  const sh = await interactive();
+  await waitForOutput(sh.screen, '# ');
+  sh.input.type('while :; do :; done; echo after-loop\r');
+  await new Promise((r) => setTimeout(r, 50));
+  const before = sh.screen.text().length;
+  kernel.signal(sh.proc, SIG.INT, null);
+  const deadline = Date.now() + 10_000;
+  while (!sh.screen.text().slice(before).includes('# ') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(sh.screen.text().slice(before).includes('# '), 'back at the prompt');
+  assert.doesNotMatch(sh.screen.text().slice(before), /after-loop/, 'the rest of the line is abandoned, as in ash');
+  await sh.exchange('echo status=$?\r', 'status=130');
+  sh.input.type('exit\r');
+  assert.equal((await sh.proc.exited).exitCode, 0);
+
+  const script = await start(kernel, '/bin/sh', ['-c', 'trap "echo trapped; exit 5" USR1; echo looping; while :; do :; done'], { mounts: shSandbox(bin.dir) });
+  await waitForOutput(script.stdout, 'looping');
+  kernel.signal(script.proc, SIG.USR1, null);
+  const exit = await Promise.race([script.proc.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the trap never ran')), 10_000).unref())]);
+  assert.equal(script.stdout.text(), 'looping\ntrapped\n');
+  assert.equal(exit.exitCode, 5);
 });
 
 test('interactive without a terminal (sh -i): prompts on stdout, job control notice on stderr', async () => {

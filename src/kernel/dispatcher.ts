@@ -104,5 +104,8 @@ function answer(kernel: Kernel, proc: Process, result: number): void {
     return;
   }
   const caught = kernel.takeCaughtSignals(proc);
+  // Whatever raised the attention word is settled by this answer: the signals go with it, and a
+  // frozen process was held before its call was taken.
+  channel.clearAttention();
   channel.respond(result, caught === 0n ? 0 : FLAG_SIGNALS, caught);
 }

@@ -275,6 +275,7 @@ export class Kernel implements ProcfsHost {
     this.processes.set(globalPid, proc);
     init.parent?.children.add(proc);
     init.group.processes.add(proc);
+    if (init.group.frozen) proc.channel.raiseAttention();
     this.installRoot(proc, init.program);
     return proc;
   }
@@ -503,6 +504,8 @@ export class Kernel implements ProcfsHost {
       // 'stop' and 'continue' are not modelled as process states; 'ignore' drops the signal.
     }
     proc.interrupts.wake();
+    // A guest computing without system calls learns of the caught signal at its next clock read or sched_yield.
+    proc.channel.raiseAttention();
   }
 
   /** Takes the caught signals to hand to the guest now (clearing them from pending). */

@@ -5,14 +5,18 @@
  *   term      ignore nothing, wait in pause() for a signal with a SIGTERM handler
  *   latepause catch SIGTERM, compute for a while without system calls, then pause() once: a signal
  *             that came during the computation must end that pause (it is pending when pause starts)
+ *   yieldloop catch SIGTERM, then loop calling only sched_yield until it comes
+ *   clockloop catch SIGTERM, then loop reading only the clock until it comes
  *   ignore    ignore SIGTERM, then sleep (SIGTERM must not kill it)
  *   pipe      write to a pipe whose reader is gone (SIGPIPE)
  *   readstdin block reading stdin
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t got;
@@ -47,6 +51,18 @@ int main(int argc, char **argv) {
     int r = pause();
     printf("pause returned %d %s, caught %d\n", r, errno == EINTR ? "EINTR" : "?", (int)got);
     return 0;
+  }
+  if (strcmp(cmd, "yieldloop") == 0 || strcmp(cmd, "clockloop") == 0) {
+    signal(SIGTERM, on_signal);
+    puts("looping");
+    int yield = cmd[0] == 'y';
+    struct timespec ts;
+    while (!got) {
+      if (yield) sched_yield();
+      else clock_gettime(CLOCK_MONOTONIC, &ts);
+    }
+    printf("caught %d\n", (int)got);
+    return 7;
   }
   if (strcmp(cmd, "ignore") == 0) {
     signal(SIGTERM, SIG_IGN);

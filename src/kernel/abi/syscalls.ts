@@ -4,8 +4,10 @@
  * agree on each call's argument and result layout, written next to the
  * handler in src/kernel/syscalls/*.ts.
  *
- * WASI calls served inside the worker (args, environ, clocks, random,
- * sched_yield, and writes to /dev/null) have no number: they never reach the kernel.
+ * WASI calls served inside the worker (args, environ, clocks, random, and
+ * writes to /dev/null) have no number: they never reach the kernel.
+ * sched_yield has one: the worker makes it a real call when the kernel has
+ * raised the channel's attention word (see channel.ts).
  */
 export const SYS = {
   // wasi_snapshot_preview1
@@ -47,6 +49,7 @@ export const SYS = {
   sock_recv: 36,
   sock_send: 37,
   sock_shutdown: 38,
+  sched_yield: 39,
   // drydock extension (wasm/include/drydock.h)
   spawn: 64,
   execve: 65,

@@ -15,6 +15,10 @@ import { Wire } from './wire.ts';
  *            program follows), SIGNALS (run handlers)
  *   SIGLO/HI signals to run handlers for, a bitmask of (1 << (sig - 1))
  *   STATE    guest state: RUNNING, IN_SYSCALL, DONE
+ *   ATTENTION set by the kernel when it wants the guest to make a call soon
+ *            (a caught signal to deliver, docker pause): the calls the worker
+ *            answers itself (clocks, random, sched_yield, /dev/null) check it
+ *            and turn into a real `sched_yield`; cleared with every answer
  *   CPU_US   (f64) guest time spent outside syscalls, microseconds
  *   RESUMED  (f64) wall-clock ms when guest code last resumed
  *   MEMORY   (f64) bytes of guest linear memory at the last call
@@ -33,6 +37,7 @@ export const CTL = {
   SIGLO: 5,
   SIGHI: 6,
   STATE: 7,
+  ATTENTION: 14, // byte offset 56, after the Float64 slots
 } as const;
 
 const F64 = { CPU_US: 4, RESUMED: 5, MEMORY: 6 } as const; // Float64 slot indices (byte offsets 32, 40, 48)
@@ -133,6 +138,11 @@ export class GuestChannel extends ChannelView {
     return ctl[CTL.RESULT]!;
   }
 
+  /** True when the kernel asks for a system call soon (see ATTENTION): a cheap load, for the worker's own answers. */
+  attention(): boolean {
+    return Atomics.load(this.ctl, CTL.ATTENTION) !== 0;
+  }
+
   /** CPU time this process has used so far, in nanoseconds (for CLOCK_PROCESS_CPUTIME_ID). */
   cpuNanos(): bigint {
     const us = this.f64[F64.CPU_US]! + (wallMs() - this.f64[F64.RESUMED]!) * 1000;
@@ -158,6 +168,16 @@ export class GuestChannel extends ChannelView {
 /** The kernel side: learns of requests and answers them. */
 export class KernelChannel extends ChannelView {
   private seen = 0;
+
+  /** Asks the guest to make a system call soon (see ATTENTION): its next clock read, sched_yield... becomes one. */
+  raiseAttention(): void {
+    Atomics.store(this.ctl, CTL.ATTENTION, 1);
+  }
+
+  /** Withdraws the request: the answer being sent delivers what was pending. */
+  clearAttention(): void {
+    Atomics.store(this.ctl, CTL.ATTENTION, 0);
+  }
 
   /** True if a request is waiting to be answered. */
   hasRequest(): boolean {

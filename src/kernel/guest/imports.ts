@@ -85,6 +85,16 @@ export class GuestImports {
     return result;
   }
 
+  /**
+   * For the calls the worker answers itself: when the kernel has raised the
+   * attention word (a caught signal to deliver, docker pause), make a real
+   * `sched_yield` first, so a guest that computes between clock reads or
+   * sched_yields still runs its handlers and can be frozen.
+   */
+  private checkpoint(): void {
+    if (this.channel.attention()) this.simple(SYS.sched_yield, () => undefined);
+  }
+
   /** Simple calls: the wire is written by `write`, no results besides the errno. */
   private simple(op: number, write: (w: Wire) => void): number {
     write(this.w.reset());
@@ -135,6 +145,7 @@ export class GuestImports {
         return 0;
       },
       clock_time_get: (id: number, _precision: bigint, timePtr: number) => {
+        this.checkpoint();
         switch (id) {
           case CLOCK.REALTIME:
             mem.setU64(timePtr, nowNs());
@@ -151,12 +162,16 @@ export class GuestImports {
         }
       },
       random_get: (buf: number, len: number) => {
+        this.checkpoint();
         for (let at = 0; at < len; at += 65536) {
           crypto.getRandomValues(mem.slice(buf + at, Math.min(65536, len - at)));
         }
         return 0;
       },
-      sched_yield: () => 0,
+      sched_yield: () => {
+        this.checkpoint();
+        return 0;
+      },
 
       fd_write: (fd: number, iovs: number, iovsLen: number, nwrittenPtr: number) =>
         this.writev(SYS.fd_write, fd, iovs, iovsLen, nwrittenPtr, null),
@@ -425,6 +440,7 @@ export class GuestImports {
     const total = this.iovTotal(iovs, iovsLen);
     const hint = this.hints.get(fd);
     if (hint !== undefined && offset === null) {
+      this.checkpoint();
       if ((hint & HINT_WRITABLE) === 0) return Errno.EBADF;
       this.mem.setU32(nwrittenPtr, total);
       return 0;
@@ -453,6 +469,7 @@ export class GuestImports {
     const total = this.iovTotal(iovs, iovsLen);
     const hint = this.hints.get(fd);
     if (hint !== undefined && offset === null) {
+      this.checkpoint();
       if ((hint & HINT_READABLE) === 0) return Errno.EBADF;
       if ((hint & HINT_KIND_MASK) === HINT.ZERO) {
         this.scatter(new Uint8Array(Math.min(total, PAYLOAD_IO_MAX)), iovs, iovsLen);

@@ -17,14 +17,29 @@ export class ResourceGroup {
   memoryPeak = 0;
   /** Times a spawn failed because of pidsLimit (Docker's pids.events max). */
   pidsLimitHits = 0;
+  private isFrozen = false;
+  private readonly thawWaiters = new Set<() => void>();
+
   /**
    * docker pause: while frozen, the group's processes are held at their next
-   * system call (a guest computing without system calls keeps running until
-   * it makes one: a wasm guest cannot be stopped mid-instruction short of
-   * being killed).
+   * system call. Freezing raises each process's attention word, so a guest
+   * that only reads clocks or calls sched_yield (sh between commands) makes
+   * one at once; a guest computing without any call keeps running until it
+   * makes one (a wasm guest cannot be stopped mid-instruction short of being
+   * killed).
    */
-  frozen = false;
-  private readonly thawWaiters = new Set<() => void>();
+  get frozen(): boolean {
+    return this.isFrozen;
+  }
+
+  set frozen(frozen: boolean) {
+    if (!frozen) {
+      this.thaw();
+      return;
+    }
+    this.isFrozen = true;
+    for (const process of this.processes) process.channel.raiseAttention();
+  }
 
   constructor(
     readonly name: string,
@@ -35,14 +50,14 @@ export class ResourceGroup {
   }
 
   thaw(): void {
-    this.frozen = false;
+    this.isFrozen = false;
     for (const wake of [...this.thawWaiters]) wake();
     this.thawWaiters.clear();
   }
 
   /** Resolves when the group is thawed (immediately if it is not frozen). */
   thawed(): Promise<void> {
-    if (!this.frozen) return Promise.resolve();
+    if (!this.isFrozen) return Promise.resolve();
     return new Promise((resolve) => this.thawWaiters.add(resolve));
   }
 

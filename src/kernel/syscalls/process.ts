@@ -202,6 +202,13 @@ function targetOf(proc: Process, pid: number): Process {
 }
 
 export const PROCESS_SYSCALLS: Record<string, SyscallEntry> = {
+  // A preemption point: answered at once; the answer delivers pending signals, and the dispatcher
+  // holds a frozen process before taking it.
+  sched_yield: {
+    name: 'sched_yield',
+    support: 'full',
+    handler: () => 0,
+  },
   proc_exit: {
     name: 'proc_exit',
     support: 'full',

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -1159,6 +1160,10 @@ int eval(node_t *n, int flags) {
       check_e = 1;
       break;
   }
+  /* A preemption point: answered in the worker unless the kernel has a signal to deliver or the
+   * container is paused, so a loop of builtins (while :; do :; done) still gets its traps, ^C and
+   * docker pause. */
+  sched_yield();
   if (g_gotsig && !g_exc) dotrap();
   if (check_e && g_opt[OPT_e] && status != 0 && !(flags & EV_TESTED) && !g_exc && !g_skip) raise_exit(status);
   return g_exc ? g_status : status;

@@ -202,7 +202,9 @@ int cmdloop(int top) {
     }
     arena_unref(arena);
     if (g_exc == EXC_INT) {
+      /* ^C while a command of the shell itself ran (a loop of builtins): ash's raise_interrupt */
       g_exc = EXC_NONE;
+      g_status = 130;
       if (g_interactive) continue;
     }
     if (g_exc) {
