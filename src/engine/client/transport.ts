@@ -40,14 +40,51 @@ export interface HijackHandle {
   closeWrite(): void;
   /** Settles when the session is over. */
   readonly done: Promise<void>;
+  /**
+   * Ends the session at once in both directions (the caller's own client
+   * went away). Optional: transports without it end when the engine does.
+   */
+  close?(): void;
 }
+
+/**
+ * Receives one chunk of a streamed body. A returned promise is back-pressure:
+ * a transport that can pause (a socket) waits for it before delivering more;
+ * others ignore it.
+ */
+export type ChunkHandler = (chunk: Uint8Array) => void | Promise<void>;
 
 export interface EngineTransport {
   request(request: ClientRequest): Promise<ClientResponse>;
   /** A streamed response (logs -f, events, stats, pull/build progress), chunk by chunk. */
-  stream(request: ClientRequest, onChunk: (chunk: Uint8Array) => void): Promise<StreamHandle>;
+  stream(request: ClientRequest, onChunk: ChunkHandler): Promise<StreamHandle>;
   /** A hijacked session (attach, exec start): output chunks as they come, raw or stdcopy-framed. */
   hijack(request: ClientRequest, onOutput: (chunk: Uint8Array) => void): Promise<HijackHandle>;
+}
+
+/** A request whose body is streamed to the engine (load, build, import, `docker cp` into a container). */
+export interface ClientUpload {
+  readonly method: string;
+  /** Path with the query, without a version prefix. */
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Read once, in order; the transport sends it chunked. */
+  readonly body: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * A transport that can also stream request bodies instead of holding them
+ * in memory. DockerClient uses `upload` when the transport has it and
+ * otherwise collects the body and calls `stream`.
+ */
+export interface UploadingEngineTransport extends EngineTransport {
+  /** Sends `request.body` as it is read; the response is delivered like stream()'s. */
+  upload(request: ClientUpload, onChunk: ChunkHandler): Promise<StreamHandle>;
+}
+
+/** Whether a transport can stream request bodies. */
+export function canUpload(transport: EngineTransport): transport is UploadingEngineTransport {
+  return typeof (transport as Partial<UploadingEngineTransport>).upload === 'function';
 }
 
 function splitPath(path: string): { path: string; query: string } {
@@ -139,7 +176,7 @@ export function inProcessTransport(api: EngineApi): EngineTransport {
       }
       const done = (async () => {
         try {
-          for await (const chunk of result.body) onChunk(chunk);
+          for await (const chunk of result.body) await onChunk(chunk);
         } catch (error) {
           if (!abort.signal.aborted) throw error;
         }
