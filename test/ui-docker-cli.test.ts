@@ -81,6 +81,8 @@ describe('the in-browser docker CLI prints what the real CLI prints', { skip: do
     await sameAsDocker(['run', '--rm', 'busybox', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
     await sameAsDocker(['run', '--rm', '-e', 'A=1', '-e', 'B=two words', '-w', '/tmp', '-u', '1000', '--entrypoint', 'sh', 'busybox', '-c', 'echo "$A $B"; pwd; id -u']);
     await sameAsDocker(['run', '--rm', '--hostname', 'hosty', 'busybox', 'hostname']);
+    await sameAsDocker(['run', '--rm', '--group-add', '10', '--group-add', 'users', '-u', 'nobody', 'busybox', 'id']);
+    await sameAsDocker(['run', '--rm', '--group-add', 'nosuchgroup', 'busybox', 'id']);
     await sameAsDocker(['run', '-i', '--rm', 'busybox', 'sh', '-c', 'read line; echo "got $line"; cat'], { input: 'first\nsecond\n' });
     await sameAsDocker(['run', '--rm', 'hello-world']);
     await sameAsDocker(['run', '--rm', '-t', 'busybox', 'echo', 'on a tty']);

@@ -4,6 +4,7 @@ import type { WorkerHost } from '../platform/types.ts';
 import { SIG, defaultAction, exitCodeOf, exitedStatus, signaledStatus } from './abi/linux.ts';
 import { RIGHTS_DIRECTORY, RIGHTS_DIRECTORY_INHERITING } from './abi/wasi.ts';
 import { KernelChannel, createChannelBuffer, resetChannelBuffer } from './channel/channel.ts';
+import { normalizeGroups } from './syscalls/identity.ts';
 import { ModuleCache } from './exec/module-cache.ts';
 import type { Instrumenter } from './exec/module-cache.ts';
 import { instrumentMemory, planMemory } from './exec/memory-limit.ts';
@@ -136,7 +137,7 @@ export class Kernel implements ProcfsHost {
     const creds: ProcessCredentials = {
       uid: options.creds?.uid ?? 0,
       gid: options.creds?.gid ?? 0,
-      groups: [...(options.creds?.groups ?? [])],
+      groups: normalizeGroups(options.creds?.groups ?? []),
     };
     const cwd = options.mounts.resolve(root, options.cwd ?? '/', { follow: true, creds });
     if (cwd.inode.kind !== 'dir') fail(Errno.ENOTDIR, `working directory ${options.cwd}`);

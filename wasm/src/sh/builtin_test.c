@@ -62,6 +62,27 @@ static long long getn(tctx_t *t, const char *s) {
   return v;
 }
 
+/* The file's group is the effective gid or one of the supplementary groups (the permission check, not -G). */
+static int in_group(uint32_t gid) {
+  if (gid == getegid()) return 1;
+  gid_t groups[64];
+  int n = getgroups(64, groups);
+  if (n < 0) {
+    int count = getgroups(0, 0);
+    if (count <= 0) return 0;
+    gid_t *all = malloc((size_t)count * sizeof *all);
+    if (!all) return 0;
+    n = getgroups(count, all);
+    int found = 0;
+    for (int i = 0; i < n && !found; i++) found = all[i] == gid;
+    free(all);
+    return found;
+  }
+  for (int i = 0; i < n; i++)
+    if (groups[i] == gid) return 1;
+  return 0;
+}
+
 static int file_test(const char *op, const char *path) {
   struct drydock_stat st;
   int nofollow = op[1] == 'h' || op[1] == 'L';
@@ -90,7 +111,7 @@ static int file_test(const char *op, const char *path) {
       int bit = op[1] == 'r' ? 4 : op[1] == 'w' ? 2 : 1;
       if (uid == 0) return bit != 1 || (st.mode & 0111) || type == 0040000;
       if (st.uid == uid) return (st.mode >> 6) & bit;
-      if (st.gid == getegid()) return (st.mode >> 3) & bit;
+      if (in_group(st.gid)) return (st.mode >> 3) & bit;
       return st.mode & bit;
     }
   }
