@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import { SIG } from '../src/kernel/abi/linux.ts';
 import { STATE_IN_SYSCALL } from '../src/kernel/channel/channel.ts';
 import { ResourceGroup } from '../src/kernel/proc/resource-group.ts';
-import { FixedInput, newKernel, run, sandbox, start, waitForOutput } from './helpers/kernel-harness.ts';
+import { FixedInput, newKernel, run, sandbox, start, TypedInput, waitForOutput } from './helpers/kernel-harness.ts';
 
 const kernel = newKernel({ warmWorkers: 2 });
 after(() => kernel.shutdown());
@@ -104,6 +104,24 @@ test('a frozen group (docker pause) holds a guest that only calls sched_yield at
   assert.equal(proc.channel.guestState, STATE_IN_SYSCALL, 'held at a system call');
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(proc.channel.guestState, STATE_IN_SYSCALL, 'still held');
+  group.frozen = false;
+  kernel.signal(proc, SIG.TERM, null);
+  assert.equal((await exitWithin(proc)).exitCode, 7);
+});
+
+test('docker pause while a guest is blocked in read: once the read is answered, its next sched_yield holds it', async () => {
+  const group = new ResourceGroup('paused-in-read');
+  const input = new TypedInput();
+  const { proc, stdout } = await start(kernel, '/bin/sig.wasm', ['readyield'], { group, stdin: input });
+  await waitForOutput(stdout, 'reading');
+  for (let i = 0; i < 2000 && !proc.inSyscall; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(proc.inSyscall, 'parked in read');
+  group.frozen = true;
+  input.type('x\n');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const deadline = Date.now() + 10_000;
+  while (proc.channel.guestState !== STATE_IN_SYSCALL && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.equal(proc.channel.guestState, STATE_IN_SYSCALL, 'held at its sched_yield');
   group.frozen = false;
   kernel.signal(proc, SIG.TERM, null);
   assert.equal((await exitWithin(proc)).exitCode, 7);

@@ -104,8 +104,9 @@ function answer(kernel: Kernel, proc: Process, result: number): void {
     return;
   }
   const caught = kernel.takeCaughtSignals(proc);
-  // Whatever raised the attention word is settled by this answer: the signals go with it, and a
-  // frozen process was held before its call was taken.
-  channel.clearAttention();
+  // Whatever raised the attention word is settled by this answer: the signals go with it. A call
+  // answered while the group is frozen (one that was parked when docker pause came) keeps it
+  // raised, so the guest stops at its next clock read or sched_yield.
+  if (!proc.group.frozen) channel.clearAttention();
   channel.respond(result, caught === 0n ? 0 : FLAG_SIGNALS, caught);
 }

@@ -7,6 +7,7 @@
  *             that came during the computation must end that pause (it is pending when pause starts)
  *   yieldloop catch SIGTERM, then loop calling only sched_yield until it comes
  *   clockloop catch SIGTERM, then loop reading only the clock until it comes
+ *   readyield catch SIGTERM, read a byte from stdin, then loop calling only sched_yield until it comes
  *   ignore    ignore SIGTERM, then sleep (SIGTERM must not kill it)
  *   pipe      write to a pipe whose reader is gone (SIGPIPE)
  *   readstdin block reading stdin
@@ -51,6 +52,15 @@ int main(int argc, char **argv) {
     int r = pause();
     printf("pause returned %d %s, caught %d\n", r, errno == EINTR ? "EINTR" : "?", (int)got);
     return 0;
+  }
+  if (strcmp(cmd, "readyield") == 0) {
+    signal(SIGTERM, on_signal);
+    puts("reading");
+    char c;
+    read(0, &c, 1);
+    while (!got) sched_yield();
+    printf("caught %d\n", (int)got);
+    return 7;
   }
   if (strcmp(cmd, "yieldloop") == 0 || strcmp(cmd, "clockloop") == 0) {
     signal(SIGTERM, on_signal);
