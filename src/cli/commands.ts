@@ -4,7 +4,9 @@ const USAGE = `Usage: drydock COMMAND
 Commands:
   daemon   [--host unix:///PATH] [--host tcp://127.0.0.1:PORT] [--allow-remote] [--data-root DIR]
            [--storage disk|memory] [--storage-quota SIZE] [--no-outbound]
-           Serve the Docker Engine API (export DOCKER_HOST as it says, then use docker)
+           [--backend host [--host-engine unix:///var/run/docker.sock]]
+           Serve the Docker Engine API (export DOCKER_HOST as it says, then use docker);
+           --backend host: in front of a real Docker engine, containers run natively there
   serve    [--port 8080] [--host 127.0.0.1]
            Serve the playground: the engine runs in the page
   wasm run [--dir HOST[::GUEST]]... [--env K=V]... [--memory BYTES] FILE.wasm [ARGS...]

@@ -1,10 +1,13 @@
 /**
  * `drydock daemon [--host unix:///PATH] [--host tcp://127.0.0.1:PORT] [--data-root DIR]
- *                 [--storage disk|memory] [--storage-quota SIZE] [--allow-remote] [--no-outbound]`
+ *                 [--storage disk|memory] [--storage-quota SIZE] [--allow-remote] [--no-outbound]
+ *                 [--backend wasm|host] [--host-engine URL]`
  *
  * Serves the Docker Engine API so the real docker CLI, docker-compose,
  * dockerode and docker-py can drive Drydock. State lives under the data root
- * (images, containers, volumes) and comes back on restart.
+ * (images, containers, volumes) and comes back on restart. With `--backend
+ * host` the same API is served in front of a real Docker engine
+ * (daemon-host.ts): containers run natively there and Drydock keeps no state.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, hostname, tmpdir, totalmem } from 'node:os';
@@ -33,10 +36,22 @@ interface DaemonOptions {
   allowRemote: boolean;
   /** Containers may open connections to the host's network (Docker's default). */
   outbound: boolean;
+  /** `wasm`: Drydock's own engine; `host`: forward to the real Docker engine at `hostEngine`. */
+  backend: 'wasm' | 'host';
+  /** The real engine's address with `--backend host` (default unix:///var/run/docker.sock). */
+  hostEngine: string | null;
+  /** The options given explicitly (those of the wasm engine are refused with --backend host). */
+  given: Set<string>;
 }
 
 class UsageError extends Error {}
 
+/** Options of Drydock's own engine that mean nothing in front of a real engine. */
+const WASM_ONLY_FLAGS = ['--data-root', '--storage', '--storage-quota', '--no-outbound'];
+
+
+/** Where `--backend host` finds the real engine unless `--host-engine` says otherwise (not $DOCKER_HOST: it may point at Drydock). */
+const DEFAULT_HOST_ENGINE = 'unix:///var/run/docker.sock';
 
 /** Set by esbuild.config.mjs in dist/cli.js; absent when run from source (tsx). */
 declare const __DRYDOCK_BUILD__: { gitCommit: string; buildTime: string } | undefined;
@@ -54,7 +69,17 @@ export function defaultSocket(): string {
 }
 
 function parseArgs(argv: string[]): DaemonOptions {
-  const options: DaemonOptions = { hosts: [], dataRoot: defaultDataRoot(), storage: 'disk', storageQuota: null, allowRemote: false, outbound: true };
+  const options: DaemonOptions = {
+    hosts: [],
+    dataRoot: defaultDataRoot(),
+    storage: 'disk',
+    storageQuota: null,
+    allowRemote: false,
+    outbound: true,
+    backend: 'wasm',
+    hostEngine: null,
+    given: new Set(),
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -63,7 +88,17 @@ function parseArgs(argv: string[]): DaemonOptions {
       if (v === undefined) throw new UsageError(`${flag} needs a value`);
       return v;
     };
+    options.given.add(flag);
     switch (flag) {
+      case '--backend': {
+        const backend = value();
+        if (backend !== 'wasm' && backend !== 'host') throw new UsageError(`--backend must be wasm or host, not "${backend}"`);
+        options.backend = backend;
+        break;
+      }
+      case '--host-engine':
+        options.hostEngine = value();
+        break;
       case '-H':
       case '--host':
         options.hosts.push(value());
@@ -95,6 +130,11 @@ function parseArgs(argv: string[]): DaemonOptions {
     }
   }
   if (options.hosts.length === 0) options.hosts.push(`unix://${defaultSocket()}`);
+  if (options.backend === 'host') {
+    for (const flag of WASM_ONLY_FLAGS) if (options.given.has(flag)) throw new UsageError(`${flag} is not used with --backend host (the real engine keeps the state)`);
+  } else if (options.hostEngine !== null) {
+    throw new UsageError('--host-engine needs --backend host');
+  }
   return options;
 }
 
@@ -133,6 +173,10 @@ export async function daemonCommand(argv: string[]): Promise<number> {
   } catch (error) {
     process.stderr.write(`drydock daemon: ${(error as Error).message}\n`);
     return 125;
+  }
+  if (options.backend === 'host') {
+    const { hostDaemon } = await import('./daemon-host.ts');
+    return hostDaemon({ hosts: options.hosts, allowRemote: options.allowRemote, hostEngine: options.hostEngine ?? DEFAULT_HOST_ENGINE });
   }
   let blobs: BlobStore;
   try {
