@@ -122,6 +122,23 @@ async function cleanUp(route: Route): Promise<void> {
   spawnSync('sh', ['-c', `rm -rf ${scratch[route]}/*`]);
 }
 
+/** Runs the docker CLI on a pseudo-terminal (util-linux `script`) against `socket`, typing `keys` with pauses. */
+async function onTerminal(socket: string, args: string[], keys: string[]): Promise<{ output: string; code: number }> {
+  const command = ['docker', ...args].map((a) => `'${a}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    env: { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: oracle!.home, TERM: 'xterm' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  for (const key of keys) {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.stdin.write(key);
+  }
+  return { output, code: await exited };
+}
+
 describe('docker CLI: dockerd directly and through Drydock with the host backend', { skip }, () => {
   test('known-differences.json names existing cases and steps, each with a reason', () => {
     for (const k of KNOWN) {
@@ -224,6 +241,27 @@ describe('the host backend beyond the CLI', { skip }, () => {
     } finally {
       await docker('direct', ['rm', '-f', 'dd-cpbig']);
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('docker run -it and exec -it on a pseudo-terminal: the same session through Drydock as directly', async () => {
+    const direct = await onTerminal(oracle!.socket, ['run', '-it', '--name', 'dd-tty-run', 'busybox', 'sh'], ['echo hello from tty\n', 'exit 7\n']);
+    const drydock = await onTerminal(drydockSocket, ['run', '-it', '--name', 'dd-tty-run2', 'busybox', 'sh'], ['echo hello from tty\n', 'exit 7\n']);
+    // Debian's busybox sh asks the terminal for the cursor position (ESC [6n) at each prompt; both routes see the same.
+    assert.deepEqual(drydock, direct);
+    assert.match(drydock.output, /echo hello from tty\r\nhello from tty\r\n/);
+    assert.equal(drydock.code, 7);
+    await docker('direct', ['rm', '-f', 'dd-tty-run', 'dd-tty-run2']);
+    assert.equal((await docker('direct', ['run', '-d', '--name', 'dd-tty-exec', 'busybox', 'sleep', '600'])).code, 0);
+    try {
+      const keys = ['stty size; tty\n', 'exit 3\n'];
+      const execDirect = await onTerminal(oracle!.socket, ['exec', '-it', 'dd-tty-exec', 'sh'], keys);
+      const execDrydock = await onTerminal(drydockSocket, ['exec', '-it', 'dd-tty-exec', 'sh'], keys);
+      assert.deepEqual(execDrydock, execDirect);
+      assert.match(execDrydock.output, /\/dev\/pts\/\d+\r\n/);
+      assert.equal(execDrydock.code, 3);
+    } finally {
+      await docker('direct', ['rm', '-f', 'dd-tty-exec']);
     }
   });
 
