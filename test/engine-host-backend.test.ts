@@ -237,7 +237,10 @@ describe('the host backend beyond the CLI', { skip }, () => {
         () => 'ok',
         (error: Error) => error.message,
       );
-      assert.equal(spawnSync('test', ['-e', '/tmp/dd-host-escape']).status, 1, `nothing escaped to the host (${put})`);
+      assert.equal(put, 'ok');
+      assert.equal(spawnSync('test', ['-e', '/tmp/dd-host-escape']).status, 1, 'nothing escaped to the host');
+      const diff = await docker('drydock', ['diff', 'dd-cpbig']);
+      assert.match(diff.stdout, /^A \/tmp\/dd-host-escape$/m, 'the entry landed inside the container');
     } finally {
       await docker('direct', ['rm', '-f', 'dd-cpbig']);
       rmSync(dir, { recursive: true, force: true });
@@ -262,6 +265,22 @@ describe('the host backend beyond the CLI', { skip }, () => {
       assert.equal(execDrydock.code, 3);
     } finally {
       await docker('direct', ['rm', '-f', 'dd-tty-exec']);
+    }
+  });
+
+  test('docker attach on a pseudo-terminal: typing reaches the shell, the detach keys leave it running', async () => {
+    for (const name of ['dd-att-direct', 'dd-att-drydock']) assert.equal((await docker('direct', ['run', '-dit', '--name', name, 'busybox', 'sh'])).code, 0);
+    try {
+      const keys = ['echo typed through attach\n', '\x10\x11'];
+      const direct = await onTerminal(oracle!.socket, ['attach', 'dd-att-direct'], keys);
+      const drydock = await onTerminal(drydockSocket, ['attach', 'dd-att-drydock'], keys);
+      assert.deepEqual(drydock, direct);
+      assert.match(drydock.output, /typed through attach\r\n/);
+      // The CLI leaves on the detach keys (exit 1 from CLI 28 on both routes); the container keeps running.
+      const state = await docker('direct', ['inspect', '--format', '{{.State.Running}}', 'dd-att-drydock']);
+      assert.equal(state.stdout, 'true\n');
+    } finally {
+      await docker('direct', ['rm', '-f', 'dd-att-direct', 'dd-att-drydock']);
     }
   });
 
