@@ -27,7 +27,7 @@ type Layer =
   | 'ui'
   | 'entry';
 
-const CORE: Layer[] = ['common', 'platform-types', 'unionfs', 'net', 'kernel', 'engine'];
+const CORE: Layer[] = ['common', 'platform-types', 'unionfs', 'net', 'kernel', 'engine', 'backends'];
 
 const ALLOWED: Record<Layer, Layer[]> = {
   common: ['common'],
