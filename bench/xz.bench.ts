@@ -23,6 +23,7 @@ import { concatBytes, utf8 } from '../src/common/bytes.ts';
 import { bunzip2 } from '../src/unionfs/tar/bzip2.ts';
 import { gunzipChunks, gzip } from '../src/unionfs/tar/gzip.ts';
 import { unxz } from '../src/unionfs/tar/xz.ts';
+import { patternBytes } from '../src/unionfs/store/testsuite/harness.ts';
 
 const ROUNDS = 7;
 const CAP = 2 ** 30;
@@ -38,22 +39,11 @@ function time(fn: () => unknown): number {
   return performance.now() - t;
 }
 
-function noise(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 function payload(): Uint8Array {
   const text = utf8(Array.from({ length: 80_000 }, (_, i) => `${i.toString(16)} /usr/lib/pkg-${i % 97}/file-${i % 1013}.so mode=0644 size=${(i * 7919) % 100_000}\n`).join(''));
   const executable = new Uint8Array(readFileSync(process.execPath)).subarray(0, 3_000_000);
-  return concatBytes([text, executable, noise(1_000_000, 7), new Uint8Array(500_000)]).subarray(0, 8_000_000);
+  return concatBytes([text, executable, patternBytes(1_000_000, 7), new Uint8Array(500_000)]).subarray(0, 8_000_000);
 }
 
 function host(tool: string, args: string[], input: Uint8Array): Uint8Array {

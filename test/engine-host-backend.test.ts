@@ -1,7 +1,8 @@
 /**
  * The host backend (src/backends/host) against the engine it fronts: the
- * real docker CLI runs every case of test/dockerd-diff/cases.json and
- * test/host-backend/cases.json once directly against a real dockerd 20.10
+ * real docker CLI runs every case of test/host-backend/cases.json (the
+ * dockerd-diff cases are in engine-host-backend-diff.test.ts) once directly
+ * against a real dockerd 20.10
  * and once against Drydock's API (createHostEngine served on a unix socket
  * by the Node HTTP transport) in front of that same dockerd. Exit codes,
  * stdout and stderr must be equal after the normalisers of
@@ -16,169 +17,43 @@
  * Needs root, dockerd and busybox-static; skips without them unless CI is set.
  */
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createHostEngine, type HostEngine } from '../src/backends/host/host-engine.ts';
 import { DockerClient } from '../src/engine/client/client.ts';
 import type { UploadingEngineTransport } from '../src/engine/client/transport.ts';
 import { EngineSocketTransport } from '../src/platform/node/engine-socket-transport.ts';
-import { HttpTransport } from '../src/platform/node/http-transport.ts';
-import { normalise } from './helpers/cli-normalise.ts';
-import { dockerCli, oracleSkip, startOracleDockerd, type CliResult, type Oracle } from './helpers/dockerd.ts';
+import { dockerCli } from './helpers/dockerd.ts';
+import { describeCliCases, HostBackendPair, hostBackendSkip, label, loadJson, spec, type Case, type KnownDifference } from './helpers/host-backend.ts';
 
-const skip = oracleSkip();
+const HOST_CASES = loadJson<Case[]>('host-backend/cases.json');
+const ALL_CASES = [...loadJson<Case[]>('dockerd-diff/cases.json'), ...HOST_CASES];
+const KNOWN = loadJson<KnownDifference[]>('host-backend/known-differences.json');
 
-interface StepSpec {
-  readonly docker?: string[];
-  readonly host?: string;
-  readonly stdin?: string;
-  readonly head?: number;
-  readonly sort?: boolean;
-}
-type Step = string[] | StepSpec;
-interface Case {
-  readonly name: string;
-  readonly steps: Step[];
-}
-interface KnownDifference {
-  readonly case: string;
-  readonly step: string;
-  readonly field: 'code' | 'stdout' | 'stderr';
-  readonly reason: string;
-}
+test('host-backend/known-differences.json names existing cases and steps, each with a reason', { skip: hostBackendSkip }, () => {
+  for (const k of KNOWN) {
+    const c = ALL_CASES.find((x) => x.name === k.case);
+    assert.ok(c, `known difference for a missing case: ${k.case}`);
+    assert.ok(c.steps.some((s) => label(spec(s)) === k.step), `known difference for a missing step: ${k.case} / ${k.step}`);
+    assert.match(k.reason, /^(bug|intentional): \S/, `${k.case} / ${k.step}: the reason starts with "bug:" or "intentional:"`);
+  }
+});
 
-const load = <T>(path: string): T => JSON.parse(readFileSync(join(import.meta.dirname, path), 'utf8')) as T;
-const CASES = [...load<Case[]>('dockerd-diff/cases.json'), ...load<Case[]>('host-backend/cases.json')];
-const KNOWN = load<KnownDifference[]>('host-backend/known-differences.json');
-
-type Route = 'direct' | 'drydock';
-
-let oracle: Oracle | null = null;
-let engine: HostEngine | null = null;
-let http: HttpTransport | null = null;
-let drydockSocket = '';
-const scratch: Record<Route, string> = { direct: '', drydock: '' };
-
+let pair: HostBackendPair | null = null;
 before(async () => {
-  if (skip) return;
-  oracle = await startOracleDockerd();
-  engine = await createHostEngine({ transport: new EngineSocketTransport(`unix://${oracle.socket}`), hostEngine: `unix://${oracle.socket}` });
-  http = new HttpTransport(engine.api.respond, { logError: () => {} });
-  drydockSocket = join(oracle.home, 'drydock.sock');
-  await http.listen(`unix://${drydockSocket}`);
-  scratch.direct = mkdtempSync(join(tmpdir(), 'dd-host-direct-'));
-  scratch.drydock = mkdtempSync(join(tmpdir(), 'dd-host-drydock-'));
+  if (!hostBackendSkip) pair = await HostBackendPair.start();
 });
-
 after(async () => {
-  await http?.close();
-  await engine?.shutdown();
-  await oracle?.stop();
-  for (const dir of Object.values(scratch)) if (dir) rmSync(dir, { recursive: true, force: true });
+  await pair?.stop();
 });
 
-function spec(step: Step): StepSpec {
-  return Array.isArray(step) ? { docker: step } : step;
-}
+describeCliCases('docker CLI: dockerd directly and through Drydock with the host backend (host-backend cases)', HOST_CASES, KNOWN, () => pair!);
 
-function label(step: StepSpec): string {
-  return step.docker ? `docker ${step.docker.join(' ')}` : `host: ${step.host}`;
-}
-
-function docker(route: Route, args: string[], input?: string): Promise<CliResult> {
-  return dockerCli(route === 'direct' ? oracle!.socket : drydockSocket, args, { ...(input !== undefined ? { input } : {}), timeoutMs: 60_000 });
-}
-
-async function runStep(route: Route, step: StepSpec): Promise<CliResult> {
-  const dir = scratch[route];
-  const fill = (s: string) => s.replaceAll('{tmp}', dir);
-  let r: CliResult;
-  if (step.host !== undefined) {
-    const out = spawnSync('sh', ['-c', fill(step.host)], { encoding: 'utf8' });
-    r = { stdout: out.stdout, stderr: out.stderr, code: out.status ?? -1 };
-  } else {
-    r = await docker(route, step.docker!.map(fill), step.stdin);
-  }
-  let stdout = normalise(r.stdout, dir);
-  if (step.head !== undefined) stdout = stdout.split('\n').slice(0, step.head).join('\n');
-  if (step.sort) stdout = stdout.split('\n').filter(Boolean).sort().join('\n');
-  return { code: r.code, stdout, stderr: normalise(r.stderr, dir) };
-}
-
-/** Removes what a case left: containers, custom networks, volumes, dd-* images (always directly). */
-async function cleanUp(route: Route): Promise<void> {
-  const ids = (await docker('direct', ['ps', '-aq'])).stdout.split('\n').filter(Boolean);
-  if (ids.length > 0) await docker('direct', ['rm', '-f', ...ids]);
-  const networks = (await docker('direct', ['network', 'ls', '--filter', 'type=custom', '-q'])).stdout.split('\n').filter(Boolean);
-  if (networks.length > 0) await docker('direct', ['network', 'rm', ...networks]);
-  const volumes = (await docker('direct', ['volume', 'ls', '-q'])).stdout.split('\n').filter(Boolean);
-  if (volumes.length > 0) await docker('direct', ['volume', 'rm', '-f', ...volumes]);
-  const images = (await docker('direct', ['image', 'ls', '-a', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}'])).stdout.split('\n').filter(Boolean);
-  const doomed = images.filter((line) => !line.startsWith('busybox:latest ')).map((line) => (line.startsWith('<none>') ? line.split(' ')[1]! : line.split(' ')[0]!));
-  if (doomed.length > 0) await docker('direct', ['rmi', '-f', ...doomed]);
-  spawnSync('sh', ['-c', `rm -rf ${scratch[route]}/*`]);
-}
-
-/** Runs the docker CLI on a pseudo-terminal (util-linux `script`) against `socket`, typing `keys` with pauses. */
-async function onTerminal(socket: string, args: string[], keys: string[]): Promise<{ output: string; code: number }> {
-  const command = ['docker', ...args].map((a) => `'${a}'`).join(' ');
-  const child = spawn('script', ['-qec', command, '/dev/null'], {
-    env: { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: oracle!.home, TERM: 'xterm' },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
-  for (const key of keys) {
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    child.stdin.write(key);
-  }
-  return { output, code: await exited };
-}
-
-describe('docker CLI: dockerd directly and through Drydock with the host backend', { skip }, () => {
-  test('known-differences.json names existing cases and steps, each with a reason', () => {
-    for (const k of KNOWN) {
-      const c = CASES.find((x) => x.name === k.case);
-      assert.ok(c, `known difference for a missing case: ${k.case}`);
-      assert.ok(c.steps.some((s) => label(spec(s)) === k.step), `known difference for a missing step: ${k.case} / ${k.step}`);
-      assert.match(k.reason, /^(bug|intentional): \S/, `${k.case} / ${k.step}: the reason starts with "bug:" or "intentional:"`);
-    }
-  });
-
-  for (const c of CASES) {
-    test(c.name, async () => {
-      const results: Record<Route, CliResult[]> = { direct: [], drydock: [] };
-      for (const route of ['direct', 'drydock'] as const) {
-        try {
-          for (const step of c.steps) results[route].push(await runStep(route, spec(step)));
-        } finally {
-          await cleanUp(route);
-        }
-      }
-      const failures: string[] = [];
-      c.steps.forEach((raw, i) => {
-        const step = spec(raw);
-        const direct = results.direct[i]!;
-        const drydock = results.drydock[i]!;
-        for (const field of ['code', 'stdout', 'stderr'] as const) {
-          const known = KNOWN.find((k) => k.case === c.name && k.step === label(step) && k.field === field);
-          const same = direct[field] === drydock[field];
-          if (known && same) failures.push(`${label(step)}: ${field} now agrees; remove it from known-differences.json (${known.reason})`);
-          if (!known && !same) failures.push(`${label(step)}: ${field}\n  drydock: ${JSON.stringify(drydock[field])}\n  dockerd: ${JSON.stringify(direct[field])}`);
-        }
-      });
-      assert.deepEqual(failures, []);
-    });
-  }
-});
-
-describe('the host backend beyond the CLI', { skip }, () => {
+describe('the host backend beyond the CLI', { skip: hostBackendSkip }, () => {
   test('EngineSocketTransport is an UploadingEngineTransport; uploads stream and the engine answers errors with its message', async () => {
-    const transport: UploadingEngineTransport = new EngineSocketTransport(`unix://${oracle!.socket}`);
+    const transport: UploadingEngineTransport = new EngineSocketTransport(`unix://${pair!.oracle.socket}`);
     const client = new DockerClient(transport);
     try {
       // A streamed upload the real engine rejects early: the error is the engine's, and sending stops.
@@ -199,8 +74,8 @@ describe('the host backend beyond the CLI', { skip }, () => {
   });
 
   test('docker version names Drydock in front of the host engine and keeps the real engine\'s fields', async () => {
-    const direct = await docker('direct', ['version', '--format', '{{json .Server}}']);
-    const drydock = await docker('drydock', ['version', '--format', '{{json .Server}}']);
+    const direct = await pair!.docker('direct', ['version', '--format', '{{json .Server}}']);
+    const drydock = await pair!.docker('drydock', ['version', '--format', '{{json .Server}}']);
     type Server = { Version: string; ApiVersion: string; Components: { Name: string; Version: string; Details?: Record<string, string> }[] };
     const real = JSON.parse(direct.stdout) as Server;
     const ours = JSON.parse(drydock.stdout) as Server;
@@ -209,14 +84,14 @@ describe('the host backend beyond the CLI', { skip }, () => {
     assert.deepEqual(ours.Components.slice(0, -1), real.Components);
     const drydockComponent = ours.Components.at(-1)!;
     assert.equal(drydockComponent.Name, 'Drydock');
-    assert.deepEqual(drydockComponent.Details, { Backend: 'host', HostEngine: `unix://${oracle!.socket}` });
+    assert.deepEqual(drydockComponent.Details, { Backend: 'host', HostEngine: `unix://${pair!.oracle.socket}` });
   });
 
   test('the API version range is the real engine\'s, clipped to Drydock\'s', async () => {
-    const tooNew = await engine!.fetch('http://drydock/v1.47/info');
+    const tooNew = await pair!.engine.fetch('http://drydock/v1.47/info');
     assert.equal(tooNew.status, 400);
     assert.match(await tooNew.text(), /client version 1.47 is too new. Maximum supported API version is 1.41/);
-    const info = await engine!.fetch('http://drydock/v1.41/info');
+    const info = await pair!.engine.fetch('http://drydock/v1.41/info');
     assert.equal(info.status, 200);
     assert.equal(info.headers.get('api-version'), '1.41');
   });
@@ -226,68 +101,68 @@ describe('the host backend beyond the CLI', { skip }, () => {
     try {
       const big = join(dir, 'big');
       spawnSync('sh', ['-c', `head -c 20000000 /dev/urandom > ${big}`]);
-      assert.equal((await docker('drydock', ['create', '--name', 'dd-cpbig', 'busybox', 'true'])).code, 0);
-      assert.equal((await docker('drydock', ['cp', big, 'dd-cpbig:/big'])).code, 0);
-      assert.equal((await docker('drydock', ['cp', 'dd-cpbig:/big', join(dir, 'back')])).code, 0);
+      assert.equal((await pair!.docker('drydock', ['create', '--name', 'dd-cpbig', 'busybox', 'true'])).code, 0);
+      assert.equal((await pair!.docker('drydock', ['cp', big, 'dd-cpbig:/big'])).code, 0);
+      assert.equal((await pair!.docker('drydock', ['cp', 'dd-cpbig:/big', join(dir, 'back')])).code, 0);
       const same = spawnSync('cmp', [big, join(dir, 'back')]);
       assert.equal(same.status, 0, 'the file came back unchanged');
       // A tar whose entry climbs out of the target: the real engine confines it (host files untouched).
       spawnSync('sh', ['-c', `cd ${dir} && mkdir -p evil && echo owned > evil/x && tar --transform 's,^evil/x,../../../../tmp/dd-host-escape,' -cf evil.tar evil/x`]);
-      const put = await new DockerClient(new EngineSocketTransport(`unix://${drydockSocket}`)).putArchive('dd-cpbig', '/tmp', {}, readFileSync(join(dir, 'evil.tar'))).then(
+      const put = await new DockerClient(new EngineSocketTransport(`unix://${pair!.drydockSocket}`)).putArchive('dd-cpbig', '/tmp', {}, readFileSync(join(dir, 'evil.tar'))).then(
         () => 'ok',
         (error: Error) => error.message,
       );
       assert.equal(put, 'ok');
       assert.equal(spawnSync('test', ['-e', '/tmp/dd-host-escape']).status, 1, 'nothing escaped to the host');
-      const diff = await docker('drydock', ['diff', 'dd-cpbig']);
+      const diff = await pair!.docker('drydock', ['diff', 'dd-cpbig']);
       assert.match(diff.stdout, /^A \/tmp\/dd-host-escape$/m, 'the entry landed inside the container');
     } finally {
-      await docker('direct', ['rm', '-f', 'dd-cpbig']);
+      await pair!.docker('direct', ['rm', '-f', 'dd-cpbig']);
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   test('docker run -it and exec -it on a pseudo-terminal: the same session through Drydock as directly', async () => {
-    const direct = await onTerminal(oracle!.socket, ['run', '-it', '--name', 'dd-tty-run', 'busybox', 'sh'], ['echo hello from tty\n', 'exit 7\n']);
-    const drydock = await onTerminal(drydockSocket, ['run', '-it', '--name', 'dd-tty-run2', 'busybox', 'sh'], ['echo hello from tty\n', 'exit 7\n']);
+    const direct = await pair!.onTerminal(pair!.oracle.socket, ['run', '-it', '--name', 'dd-tty-run', 'busybox', 'sh'], ['echo hello from tty\n', 'exit 7\n']);
+    const drydock = await pair!.onTerminal(pair!.drydockSocket, ['run', '-it', '--name', 'dd-tty-run2', 'busybox', 'sh'], ['echo hello from tty\n', 'exit 7\n']);
     // Debian's busybox sh asks the terminal for the cursor position (ESC [6n) at each prompt; both routes see the same.
     assert.deepEqual(drydock, direct);
     assert.match(drydock.output, /echo hello from tty\r\nhello from tty\r\n/);
     assert.equal(drydock.code, 7);
-    await docker('direct', ['rm', '-f', 'dd-tty-run', 'dd-tty-run2']);
-    assert.equal((await docker('direct', ['run', '-d', '--name', 'dd-tty-exec', 'busybox', 'sleep', '600'])).code, 0);
+    await pair!.docker('direct', ['rm', '-f', 'dd-tty-run', 'dd-tty-run2']);
+    assert.equal((await pair!.docker('direct', ['run', '-d', '--name', 'dd-tty-exec', 'busybox', 'sleep', '600'])).code, 0);
     try {
       const keys = ['stty size; tty\n', 'exit 3\n'];
-      const execDirect = await onTerminal(oracle!.socket, ['exec', '-it', 'dd-tty-exec', 'sh'], keys);
-      const execDrydock = await onTerminal(drydockSocket, ['exec', '-it', 'dd-tty-exec', 'sh'], keys);
+      const execDirect = await pair!.onTerminal(pair!.oracle.socket, ['exec', '-it', 'dd-tty-exec', 'sh'], keys);
+      const execDrydock = await pair!.onTerminal(pair!.drydockSocket, ['exec', '-it', 'dd-tty-exec', 'sh'], keys);
       assert.deepEqual(execDrydock, execDirect);
       assert.match(execDrydock.output, /\/dev\/pts\/\d+\r\n/);
       assert.equal(execDrydock.code, 3);
     } finally {
-      await docker('direct', ['rm', '-f', 'dd-tty-exec']);
+      await pair!.docker('direct', ['rm', '-f', 'dd-tty-exec']);
     }
   });
 
   test('docker attach on a pseudo-terminal: typing reaches the shell, the detach keys leave it running', async () => {
-    for (const name of ['dd-att-direct', 'dd-att-drydock']) assert.equal((await docker('direct', ['run', '-dit', '--name', name, 'busybox', 'sh'])).code, 0);
+    for (const name of ['dd-att-direct', 'dd-att-drydock']) assert.equal((await pair!.docker('direct', ['run', '-dit', '--name', name, 'busybox', 'sh'])).code, 0);
     try {
       const keys = ['echo typed through attach\n', '\x10\x11'];
-      const direct = await onTerminal(oracle!.socket, ['attach', 'dd-att-direct'], keys);
-      const drydock = await onTerminal(drydockSocket, ['attach', 'dd-att-drydock'], keys);
+      const direct = await pair!.onTerminal(pair!.oracle.socket, ['attach', 'dd-att-direct'], keys);
+      const drydock = await pair!.onTerminal(pair!.drydockSocket, ['attach', 'dd-att-drydock'], keys);
       assert.deepEqual(drydock, direct);
       assert.match(drydock.output, /typed through attach\r\n/);
       // The CLI leaves on the detach keys (exit 1 from CLI 28 on both routes); the container keeps running.
-      const state = await docker('direct', ['inspect', '--format', '{{.State.Running}}', 'dd-att-drydock']);
+      const state = await pair!.docker('direct', ['inspect', '--format', '{{.State.Running}}', 'dd-att-drydock']);
       assert.equal(state.stdout, 'true\n');
     } finally {
-      await docker('direct', ['rm', '-f', 'dd-att-direct', 'dd-att-drydock']);
+      await pair!.docker('direct', ['rm', '-f', 'dd-att-direct', 'dd-att-drydock']);
     }
   });
 
   test('logs -f and events stop when the client goes away; the real engine keeps no stream open', async () => {
-    assert.equal((await docker('drydock', ['run', '-d', '--name', 'dd-follow', 'busybox', 'sh', '-c', 'while :; do echo tick; sleep 0.2; done'])).code, 0);
+    assert.equal((await pair!.docker('drydock', ['run', '-d', '--name', 'dd-follow', 'busybox', 'sh', '-c', 'while :; do echo tick; sleep 0.2; done'])).code, 0);
     try {
-      const client = new DockerClient(new EngineSocketTransport(`unix://${drydockSocket}`));
+      const client = new DockerClient(new EngineSocketTransport(`unix://${pair!.drydockSocket}`));
       const chunks: number[] = [];
       const handle = await client.logsRaw('dd-follow', { stdout: true, stderr: true, follow: true }, (chunk) => void chunks.push(chunk.length));
       await new Promise((resolve) => setTimeout(resolve, 700));
@@ -296,28 +171,28 @@ describe('the host backend beyond the CLI', { skip }, () => {
       assert.ok(chunks.length >= 2, `follow delivered live output (${chunks.length} chunks)`);
       const events: string[] = [];
       const stream = await client.events((event) => events.push(event.Action), { filters: { container: { 'dd-follow': true } } });
-      await docker('drydock', ['pause', 'dd-follow']);
-      await docker('drydock', ['unpause', 'dd-follow']);
+      await pair!.docker('drydock', ['pause', 'dd-follow']);
+      await pair!.docker('drydock', ['unpause', 'dd-follow']);
       for (let i = 0; i < 50 && events.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 100));
       stream.cancel();
       assert.deepEqual(events.slice(0, 2), ['pause', 'unpause']);
     } finally {
-      await docker('direct', ['rm', '-f', 'dd-follow']);
+      await pair!.docker('direct', ['rm', '-f', 'dd-follow']);
     }
   });
 });
 
-describe('drydock daemon --backend host', { skip }, () => {
+describe('drydock daemon --backend host', { skip: hostBackendSkip }, () => {
   let daemon: ChildProcess | null = null;
   let socket = '';
   let output = '';
 
   before(async () => {
-    if (skip) return;
-    socket = join(oracle!.home, 'drydock-daemon.sock');
+    if (hostBackendSkip) return;
+    socket = join(pair!.oracle.home, 'drydock-daemon.sock');
     daemon = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'daemon', '--backend', 'host', '--host-engine', `unix://${oracle!.socket}`, '--host', `unix://${socket}`],
+      ['--import', 'tsx', 'src/cli/main.ts', 'daemon', '--backend', 'host', '--host-engine', `unix://${pair!.oracle.socket}`, '--host', `unix://${socket}`],
       { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     await new Promise<void>((resolve, reject) => {
@@ -342,11 +217,11 @@ describe('drydock daemon --backend host', { skip }, () => {
     assert.match(output, /in front of the Docker engine at unix:\/\//);
     const run = await dockerCli(socket, ['run', '--name', 'dd-daemon', 'busybox', 'echo', 'through the daemon']);
     assert.deepEqual(run, { stdout: 'through the daemon\n', stderr: '', code: 0 });
-    const seen = await docker('direct', ['ps', '-a', '--filter', 'name=dd-daemon', '--format', '{{.Names}} {{.Status}}']);
+    const seen = await pair!.docker('direct', ['ps', '-a', '--filter', 'name=dd-daemon', '--format', '{{.Names}} {{.Status}}']);
     assert.match(seen.stdout, /^dd-daemon Exited \(0\)/);
     const version = await dockerCli(socket, ['version', '--format', '{{range .Server.Components}}{{.Name}};{{end}}']);
     assert.match(version.stdout, /;Drydock;\n$/);
-    await docker('direct', ['rm', 'dd-daemon']);
+    await pair!.docker('direct', ['rm', 'dd-daemon']);
   });
 
   test('usage errors: an unknown backend, options that only the wasm backend has, an engine that does not answer', () => {
@@ -361,7 +236,7 @@ describe('drydock daemon --backend host', { skip }, () => {
     const hostEngineAlone = run('--host-engine', 'unix:///var/run/docker.sock');
     assert.equal(hostEngineAlone.status, 125);
     assert.match(hostEngineAlone.stderr, /--host-engine needs --backend host/);
-    const missing = run('--backend', 'host', '--host-engine', `unix://${oracle!.home}/nosuch.sock`, '--host', `unix://${oracle!.home}/unused.sock`);
+    const missing = run('--backend', 'host', '--host-engine', `unix://${pair!.oracle.home}/nosuch.sock`, '--host', `unix://${pair!.oracle.home}/unused.sock`);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /cannot connect to the Docker engine at unix:\/\/.*nosuch\.sock/);
     const loop = run('--backend', 'host', '--host-engine', `unix://${socket}`, '--host', `unix://${socket}`);

@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { dockerSkip, startTestEngine } from './helpers/engine-harness.ts';
 import type { TestEngine } from './helpers/engine-harness.ts';
+import { eventually } from './helpers/net.ts';
 
 const execFileAsync = promisify(execFile);
 let t: TestEngine;
@@ -43,19 +44,6 @@ async function curl(url: string): Promise<string> {
 
 const WEB_SCRIPT = 'mkdir -p /www && echo "hello from $(hostname)" > /www/index.html && exec httpd -f -p 80 -h /www';
 
-/** Polls until `fn` succeeds (servers take a moment to listen). */
-async function eventually<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < 50; i++) {
-    try {
-      return await fn();
-    } catch (error) {
-      last = error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error(`${what}: ${String(last)}`);
-}
 
 test('network create, ls, inspect, and the errors for duplicates and missing networks', { skip: dockerSkip }, async () => {
   const id = (await ok(['network', 'create', 'ls1'])).trim();

@@ -20,6 +20,7 @@ import { networkInterfaces } from 'node:os';
 import { after, before, test } from 'node:test';
 import { dockerSkip, startTestEngine } from './helpers/engine-harness.ts';
 import type { TestEngine } from './helpers/engine-harness.ts';
+import { bindUdp, eventually } from './helpers/net.ts';
 
 let t: TestEngine;
 before(async () => {
@@ -44,19 +45,6 @@ function hostAddress(): string | null {
 const HOST = hostAddress();
 const skip: string | false = dockerSkip || (HOST === null && !process.env.CI ? 'no non-loopback IPv4 address on this machine' : false);
 
-function bindUdp(port: number, address: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    socket.once('error', (error) => {
-      socket.close();
-      reject(error);
-    });
-    socket.bind(port, address, () => {
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-  });
-}
 
 function listenTcp(port: number, address: string): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -96,19 +84,6 @@ function readTcp(port: number): Promise<string> {
   });
 }
 
-/** Retries `fn` (a server in a container takes a moment to bind). */
-async function eventually<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < 20; i++) {
-    try {
-      return await fn();
-    } catch (error) {
-      last = error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  throw new Error(`${what}: ${String(last)}`);
-}
 
 test('nc -u in a container reaches a UDP server on the host network; not from an --internal network; not with outbound off', { skip }, async () => {
   const host = HOST!;

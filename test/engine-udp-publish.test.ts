@@ -22,6 +22,7 @@ import { startDaemon } from './helpers/daemon.ts';
 import { DOCKER, dockerSkip, startTestEngine } from './helpers/engine-harness.ts';
 import type { TestEngine } from './helpers/engine-harness.ts';
 import { PROGRAMS } from './helpers/kernel-harness.ts';
+import { bindUdp, eventually } from './helpers/net.ts';
 
 let t: TestEngine;
 before(async () => {
@@ -49,16 +50,6 @@ async function ok(args: string[]): Promise<string> {
   return r.stdout;
 }
 
-function bindUdp(port: number, address = '0.0.0.0'): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket(address.includes(':') ? 'udp6' : 'udp4');
-    socket.once('error', (error) => {
-      socket.close();
-      reject(error);
-    });
-    socket.bind(port, address, () => resolve(socket));
-  });
-}
 
 /** A port number free for both TCP and UDP right now (the OS picks it). */
 async function freePort(): Promise<number> {
@@ -105,18 +96,6 @@ async function udpClient(): Promise<{ ask: (message: string, port: number, timeo
   };
 }
 
-/** Retries `fn` (a server in a container takes a moment to bind). */
-async function eventually<T>(what: string, fn: () => Promise<T>): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < 20; i++) {
-    try {
-      return await fn();
-    } catch (error) {
-      last = error;
-    }
-  }
-  throw new Error(`${what}: ${String(last)}`);
-}
 
 test('-p HOST:53/udp: nc -u -l in a container gets a host datagram from the gateway and its reply reaches the client', { skip: dockerSkip }, async () => {
   const port = await freePort();

@@ -34,6 +34,7 @@ import { netKernel } from './net-harness.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bindUdp } from './helpers/net.ts';
 
 /** A non-loopback IPv4 address of this machine. */
 function hostAddress(): string | null {
@@ -55,19 +56,6 @@ after(() => kernel.shutdown());
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
-function bindUdp(port = 0, address = '0.0.0.0'): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    socket.once('error', (error) => {
-      socket.close();
-      reject(error);
-    });
-    socket.bind(port, address, () => {
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-  });
-}
 
 /** The host's echo server: sends every datagram back to its sender and remembers who sent what. */
 interface Echo {

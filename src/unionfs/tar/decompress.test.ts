@@ -16,6 +16,7 @@ import { TarError } from './errors.ts';
 import { gzip } from './gzip.ts';
 import { readTar } from './reader.ts';
 import { writeTar } from './writer.ts';
+import { patternBytes } from '../store/testsuite/harness.ts';
 
 const bzip2Skip = !existsSync('/usr/bin/bzip2') && !process.env.CI ? '/usr/bin/bzip2 is not installed' : false;
 const xzSkip = !existsSync('/usr/bin/xz') && !process.env.CI ? '/usr/bin/xz is not installed' : false;
@@ -32,18 +33,6 @@ function hex(text: string): Uint8Array {
   return Uint8Array.from(text.match(/../g)!.map((b) => parseInt(b, 16)));
 }
 
-/** Deterministic pseudo-random bytes (xorshift), so failures reproduce. */
-function noise(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 test('detectCompression goes by magic bytes', () => {
   assert.equal(detectCompression(gzip(utf8('x'))), 'gzip');
@@ -60,7 +49,7 @@ test('detectCompression goes by magic bytes', () => {
 test('plain bytes come back as they are; gzip is undone', () => {
   const plain = utf8('not compressed');
   assert.equal(decompress(plain), plain);
-  const tar = writeTar([{ path: 'f', type: 'file', mode: 0o644, data: noise(300_000) }]);
+  const tar = writeTar([{ path: 'f', type: 'file', mode: 0o644, data: patternBytes(300_000, 1) }]);
   assert.deepEqual(decompress(gzip(tar)), tar);
 });
 
@@ -73,13 +62,13 @@ test('bzip2 output equals the input the host bzip2 compressed', { skip: bzip2Ski
   const runs = new Uint8Array(1_500_000); // long runs of one byte: RLE1 counts and RUNA/RUNB runs
   runs.fill(0x61, 0, 700_000);
   runs.fill(0x62, 700_000, 700_003);
-  runs.set(noise(1000, 7), 800_000);
+  runs.set(patternBytes(1000, 7), 800_000);
   const cases: [string, Uint8Array][] = [
     ['empty', new Uint8Array()],
     ['one byte', utf8('x')],
     ['text over several blocks', text],
     ['runs', runs],
-    ['random', noise(250_000, 3)],
+    ['random', patternBytes(250_000, 3)],
     ['every byte value', Uint8Array.from({ length: 4096 }, (_, i) => (i * 7) & 0xff)],
   ];
   for (const [name, input] of cases) {
@@ -91,7 +80,7 @@ test('bzip2 output equals the input the host bzip2 compressed', { skip: bzip2Ski
 
 test('concatenated bzip2 streams decode as one', { skip: bzip2Skip }, () => {
   const a = utf8('first stream\n');
-  const b = noise(10_000, 11);
+  const b = patternBytes(10_000, 11);
   const joined = new Uint8Array([...hostBzip2(a, 1), ...hostBzip2(b, 9)]);
   assert.deepEqual(decompress(joined), new Uint8Array([...a, ...b]));
 });

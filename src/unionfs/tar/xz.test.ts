@@ -20,6 +20,7 @@ import { readTar } from './reader.ts';
 import { writeTar } from './writer.ts';
 import { crc32, crc64, sha256 } from './xz-check.ts';
 import { isXz, unxz } from './xz.ts';
+import { patternBytes } from '../store/testsuite/harness.ts';
 
 const xzSkip = !existsSync('/usr/bin/xz') && !process.env.CI ? '/usr/bin/xz is not installed' : false;
 const CAP = 2 ** 30;
@@ -34,18 +35,6 @@ function hostUnxz(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(execFileSync('xz', ['-d', '-c', '-q'], { input: bytes, maxBuffer: 1 << 28 }));
 }
 
-/** Deterministic pseudo-random bytes (xorshift), so failures reproduce. */
-function noise(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 function concat(...parts: readonly (Uint8Array | readonly number[])[]): Uint8Array {
   return Uint8Array.from(parts.flatMap((part) => [...part]));
@@ -57,9 +46,9 @@ function text(lines: number): Uint8Array {
 
 /** A few MB of everything: text, incompressible noise, long runs, repeated binary fragments. */
 function mixed(): Uint8Array {
-  const fragment = noise(3000, 5);
+  const fragment = patternBytes(3000, 5);
   const repeats = concat(...Array.from({ length: 200 }, (_, i) => fragment.subarray(i % 1000, 2000 + (i % 900))));
-  return concat(text(40_000), noise(700_000, 9), new Uint8Array(500_000), repeats, text(5000));
+  return concat(text(40_000), patternBytes(700_000, 9), new Uint8Array(500_000), repeats, text(5000));
 }
 
 function assertTarError(run: () => unknown, pattern: RegExp, message: string): void {
@@ -142,11 +131,11 @@ test('CRC32, CRC64 and SHA-256 match their reference values', () => {
   assert.equal(crc32(digits), 0xcbf43926);
   assert.deepEqual(crc64(digits), Uint8Array.from([0xfa, 0x39, 0x19, 0xdf, 0xbb, 0xc9, 0x5d, 0x99]));
   for (const length of [0, 1, 55, 56, 63, 64, 65, 119, 120, 1000, 100_003]) {
-    const bytes = noise(length, length + 1);
+    const bytes = patternBytes(length, length + 1);
     assert.equal(Buffer.from(sha256(bytes)).toString('hex'), createHash('sha256').update(bytes).digest('hex'), `sha256 of ${length} bytes`);
     assert.equal(crc32(bytes), zlibCrc32(bytes), `crc32 of ${length} bytes`);
   }
-  const bytes = noise(1000, 3);
+  const bytes = patternBytes(1000, 3);
   assert.deepEqual(sha256(bytes, 100, 900), sha256(bytes.slice(100, 900)));
 });
 
@@ -174,7 +163,7 @@ test('output equals the input the host xz compressed, for every kind of input an
     ['one byte', utf8('x'), [['-0'], ['-9e']]],
     ['text', text(20_000), [['-0'], ['-1'], ['-3'], ['-6'], ['-9e']]],
     // Incompressible: LZMA2 stores uncompressed chunks, then LZMA chunks after state resets.
-    ['random', noise(300_000, 3), [['-0'], ['-6']]],
+    ['random', patternBytes(300_000, 3), [['-0'], ['-6']]],
     ['every byte value', Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7 + (i >> 8)) & 0xff), [['-6']]],
     ['mixed, a few MB', big, [['-0'], ['-6'], ['-9e']]],
   ];
@@ -210,7 +199,7 @@ test('multi-block files: block sizes in headers (multi-threaded xz) or only in t
 
 test('concatenated streams and stream padding decode as one, as xz -d does', { skip: xzSkip }, () => {
   const a = text(3000);
-  const b = noise(20_000, 11);
+  const b = patternBytes(20_000, 11);
   const c = new Uint8Array(0);
   const joined = concat(hostXz(a, ['--check=crc32']), [0, 0, 0, 0], hostXz(b, ['--check=sha256']), hostXz(c), [0, 0, 0, 0, 0, 0, 0, 0]);
   const expected = concat(a, b, c);
@@ -241,7 +230,7 @@ test('LZMA2 option corners: lc/lp/pb, small and large dictionaries, match finder
 test('Delta and BCJ filters are undone, alone, with start offsets and chained', { skip: xzSkip, timeout: 120_000 }, () => {
   // A real x86-64 executable and patterned noise, so that every converter finds things to convert.
   const executable = new Uint8Array(execFileSync('cat', ['/usr/bin/xz']));
-  const input = concat(executable, noise(200_000, 17), Uint8Array.from({ length: 65_536 }, (_, i) => [0xe8, 0xeb, 0x94, 0x48, 0xf0, 0xf8, 0x40, 0x90][i % 8]! ^ (i >> 3)));
+  const input = concat(executable, patternBytes(200_000, 17), Uint8Array.from({ length: 65_536 }, (_, i) => [0xe8, 0xeb, 0x94, 0x48, 0xf0, 0xf8, 0x40, 0x90][i % 8]! ^ (i >> 3)));
   const chains = [
     ['--delta=dist=1'],
     ['--delta=dist=4'],
@@ -278,7 +267,7 @@ test('the IA-64 BCJ filter is refused with a message naming it', { skip: xzSkip 
 
 test('hand-built containers: sizes in the block header, a dictionary reset inside a block', { skip: xzSkip }, () => {
   const a = text(2000);
-  const b = noise(5000, 4);
+  const b = patternBytes(5000, 4);
   const c = text(300);
   // Two raw LZMA2 streams glued (the first one's end marker dropped): the second starts with a dictionary reset.
   const first = rawLzma2(a);
@@ -327,7 +316,7 @@ test('hostile headers: a 4 GiB dictionary or a huge declared size allocates noth
 // ---- damage ----------------------------------------------------------------------------------
 
 test('every flipped byte of a multi-block file is a TarError', { skip: xzSkip, timeout: 300_000 }, () => {
-  const input = concat(text(250), noise(1500, 21), text(150));
+  const input = concat(text(250), patternBytes(1500, 21), text(150));
   const good = concat(hostXz(input, ['--check=crc64', '--block-size=4000']), [0, 0, 0, 0]);
   assert.deepEqual(unxz(good, CAP), input);
   for (let at = 0; at < good.length; at++) {
@@ -345,7 +334,7 @@ test('every flipped byte of a multi-block file is a TarError', { skip: xzSkip, t
 });
 
 test('every truncation of a file is a TarError', { skip: xzSkip, timeout: 300_000 }, () => {
-  const input = concat(text(500), noise(2000, 22));
+  const input = concat(text(500), patternBytes(2000, 22));
   const good = hostXz(input, ['--check=sha256', '--block-size=5000']);
   for (let length = 0; length < good.length; length++) {
     assertTarError(() => unxz(good.subarray(0, length), CAP), /xz data/, `cut at ${length}`);
@@ -385,12 +374,12 @@ test('a tar.xz made by the host reads as the tar through decompress()', { skip: 
   const tar = writeTar([
     { path: 'dir', type: 'dir', mode: 0o755 },
     { path: 'dir/file', type: 'file', mode: 0o644, data: utf8('content\n') },
-    { path: 'dir/noise', type: 'file', mode: 0o600, data: noise(100_000, 8) },
+    { path: 'dir/noise', type: 'file', mode: 0o600, data: patternBytes(100_000, 8) },
   ]);
   const xz = hostXz(tar);
   assert.equal(detectCompression(xz), 'xz');
   const entries = readTar(decompress(xz));
   assert.deepEqual(entries.map((e) => [e.path.replace(/\/$/, ''), e.type]), [['dir', 'dir'], ['dir/file', 'file'], ['dir/noise', 'file']]);
   assert.equal(fromUtf8(entries.find((e) => e.path === 'dir/file')!.data), 'content\n');
-  assert.deepEqual(entries.find((e) => e.path === 'dir/noise')!.data, noise(100_000, 8));
+  assert.deepEqual(entries.find((e) => e.path === 'dir/noise')!.data, patternBytes(100_000, 8));
 });
