@@ -69,6 +69,8 @@ export class Container {
   runtime: ContainerRuntime | null = null;
   /** The writable layer, loaded on first use (start, cp, export, diff). */
   upper: MemFs | null = null;
+  /** `upper.generation` when it was last loaded or saved: an upper still at it needs no saving. */
+  upperSavedGeneration = 0;
   /** The overlay over the image, built with the upper. */
   overlay: OverlayFs | null = null;
   /** Exec instance IDs of this container. */

@@ -305,6 +305,8 @@ export class ContainerManager {
     const upper = saved ? memFsFromTar(saved, { type: 'overlay-upper', ...limits }) : new MemFs({ type: 'overlay-upper', ...limits });
     this.budget?.track(upper);
     container.upper = upper;
+    // A new, empty layer is saved once something is written to it; a restored one once it changes.
+    container.upperSavedGeneration = upper.generation;
     container.overlay = new OverlayFs({ lowers: [initLayer(nsFromMs(Date.parse(container.record.created))), ...[...layers].reverse()], upper });
     return container.overlay;
   }
@@ -534,11 +536,15 @@ export class ContainerManager {
     await this.store.saveLogs(container.id, container.logs.snapshot()).catch(unlessFull);
     await this.flushVolumes(container).catch(unlessFull);
     const upper = container.upper;
-    if (!upper) return;
+    if (!upper || upper.generation === container.upperSavedGeneration) return;
     const used = upper.used;
+    const generation = upper.generation;
     await this.store
       .saveUpper(container.record.snapshotKey, memFsToTar(upper))
-      .then(() => this.budget?.saved(upper, used))
+      .then(() => {
+        this.budget?.saved(upper, used);
+        container.upperSavedGeneration = generation;
+      })
       .catch(unlessFull);
   }
 

@@ -34,11 +34,16 @@ export interface MemoryVolumeOptions {
 }
 
 export class MemoryVolumeDriver implements VolumeDriver {
+  /** Each volume's `generation` when it was loaded or last flushed: an unchanged volume is not written again. */
+  private readonly savedGeneration = new Map<string, number>();
+
   private constructor(
     private readonly store: BlobStore,
     private readonly options: MemoryVolumeOptions,
     private readonly volumes: Map<string, MemFs>,
-  ) {}
+  ) {
+    for (const [name, fs] of volumes) this.savedGeneration.set(name, fs.generation);
+  }
 
   /** The driver with every saved volume loaded. */
   static async open(store: BlobStore, options: MemoryVolumeOptions): Promise<MemoryVolumeDriver> {
@@ -63,14 +68,18 @@ export class MemoryVolumeDriver implements VolumeDriver {
     return fs;
   }
 
-  /** Saves the volume's tree (StorageQuotaError when the store is full; the previous save stays whole). */
+  /** Saves the volume's tree if it changed since (StorageQuotaError when the store is full; the previous save stays whole). */
   async flush(name: string): Promise<void> {
     const fs = this.volumes.get(name);
-    if (fs) await this.store.commit([{ op: 'putBlob', key: PREFIX + name, bytes: memFsToTar(fs, { withRoot: true }) }]);
+    if (!fs || fs.generation === (this.savedGeneration.get(name) ?? 0)) return;
+    const generation = fs.generation;
+    await this.store.commit([{ op: 'putBlob', key: PREFIX + name, bytes: memFsToTar(fs, { withRoot: true }) }]);
+    this.savedGeneration.set(name, generation);
   }
 
   async destroy(name: string): Promise<void> {
     this.volumes.delete(name);
+    this.savedGeneration.delete(name);
     if ((await this.store.getBlob(PREFIX + name)) !== null) await this.store.commit([{ op: 'deleteBlob', key: PREFIX + name }]);
   }
 

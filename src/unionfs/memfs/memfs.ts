@@ -52,6 +52,12 @@ export class MemFs implements FileSystem {
   readonly guard: SpaceGuard | null;
   /** Bytes of file data currently allocated, for the size limit. */
   used = 0;
+  /**
+   * Counts the changes made so far (data, attributes, names): whoever saves
+   * the tree (memfs-tar.ts) remembers the generation it saved and need not
+   * save again while it is the same.
+   */
+  generation = 0;
   private nextIno = 1;
   private readonly rootNode: MemInode;
 
@@ -184,6 +190,7 @@ export class MemInode implements Inode {
     if (change.atimeNs !== undefined) this.atimeNs = change.atimeNs;
     if (change.mtimeNs !== undefined) this.mtimeNs = change.mtimeNs;
     this.ctimeNs = nowNs();
+    this.fs.generation++;
   }
 
   read(offset: number, length: number): Uint8Array {
@@ -203,6 +210,7 @@ export class MemInode implements Inode {
     this.data.write(offset, bytes);
     this.fs.used += this.data.allocated - before;
     this.mtimeNs = this.ctimeNs = nowNs();
+    this.fs.generation++;
     return bytes.length;
   }
 
@@ -302,6 +310,7 @@ export class MemInode implements Inode {
   private insert(name: string, inode: MemInode): void {
     this.dir().set(name, { inode, cookie: this.nextCookie++ });
     this.mtimeNs = this.ctimeNs = nowNs();
+    this.fs.generation++;
   }
 
   private remove(name: string, inode: MemInode): void {
@@ -317,6 +326,7 @@ export class MemInode implements Inode {
       this.fs.charge(-inode.data.allocated);
     }
     inode.ctimeNs = this.mtimeNs = this.ctimeNs = nowNs();
+    this.fs.generation++;
   }
 
   private checkWritable(): void {
