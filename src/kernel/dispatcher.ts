@@ -28,6 +28,7 @@ export async function serveSyscalls(kernel: Kernel, proc: Process): Promise<void
     await serve(kernel, proc);
   } finally {
     proc.dispatcherDone = true;
+    kernel.recycleChannel(proc);
   }
 }
 

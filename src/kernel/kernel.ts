@@ -324,11 +324,8 @@ export class Kernel implements ProcfsHost {
       }
       if (proc.worker === pooled) proc.worker = null;
       this.pool.release(pooled);
-      // The program is over and its dispatcher has returned: the channel can serve another
-      // process (allocating one costs more than the rest of a spawn).
-      if (!proc.alive && proc.dispatcherDone && this.spareChannels.length < MAX_SPARE_CHANNELS) {
-        this.spareChannels.push(resetChannelBuffer(proc.channel.buffer));
-      }
+      proc.workerReturned = true;
+      this.recycleChannel(proc);
       if (proc.alive) {
         // The worker finished without reporting an exit (should not happen): treat as a crash.
         this.exit(proc, { status: signaledStatus(SIG.SYS), error: 'process worker stopped unexpectedly' });
@@ -339,6 +336,19 @@ export class Kernel implements ProcfsHost {
       proc.worker = null;
       this.exit(proc, { status: signaledStatus(SIG.SYS), error: `process worker failed: ${error.message}` });
     });
+  }
+
+  /**
+   * Once the program is over, its worker has reported idle and its
+   * dispatcher has returned (in either order), the channel can serve another
+   * process: allocating one costs more than the rest of a spawn. (A worker
+   * that was terminated instead never gives its channel back: it might still
+   * be writing to it.)
+   */
+  recycleChannel(proc: Process): void {
+    if (proc.alive || !proc.dispatcherDone || !proc.workerReturned || proc.channelRecycled) return;
+    proc.channelRecycled = true;
+    if (this.spareChannels.length < MAX_SPARE_CHANNELS) this.spareChannels.push(resetChannelBuffer(proc.channel.buffer));
   }
 
   private post(proc: Process, program: ResolvedProgram): void {
@@ -444,6 +454,7 @@ export class Kernel implements ProcfsHost {
     if (!pooled) return;
     if (proc.inSyscall || proc.channel.hasRequest() || proc.channel.guestState === 2 /* DONE */) {
       // The dispatcher answers the pending call with KILLED; the worker unwinds and reports idle.
+      this.pool.expectReturn(pooled);
       return;
     }
     proc.worker = null;

@@ -27,6 +27,8 @@ export class PooledWorker {
 const MAX_IDLE = 64;
 /** Workers beyond the warm count that stay idle this long are stopped (ms). */
 const IDLE_TRIM_MS = 3000;
+/** How long acquire waits for a worker whose program just ended before starting a new one (ms). */
+const RETURN_WAIT_MS = 50;
 
 /**
  * Process workers, kept warm: starting a worker costs milliseconds of the
@@ -40,11 +42,22 @@ const IDLE_TRIM_MS = 3000;
  * for IDLE_TRIM_MS, so a steady load of N concurrent processes reuses N
  * workers instead of starting and stopping one per process; then the extra
  * ones are stopped, oldest first.
+ *
+ * Returning workers: between a program's exit and its worker's "idle"
+ * message there is a moment when no worker is idle although one is about to
+ * be. A process started then (the next container of a busy client) waits for
+ * that worker, up to RETURN_WAIT_MS, rather than starting a thread: starting
+ * one costs far more than the wait, and a pool that grows by one worker per
+ * such race halves the throughput of 50 concurrent containers.
  */
 export class WorkerPool {
   /** Idle workers, most recently released last (acquire takes the hottest). */
   private readonly idle: PooledWorker[] = [];
   private starting = 0;
+  /** Workers whose program ended; each comes back with release() (or fails, or is discarded). */
+  private readonly returning = new Set<PooledWorker>();
+  /** acquire() calls waiting for a returning worker (null: give up, start one). */
+  private readonly waiters: ((pooled: PooledWorker | null) => void)[] = [];
   private closed = false;
   private trimTimer: unknown = null;
 
@@ -54,9 +67,9 @@ export class WorkerPool {
     private readonly warm: number,
   ) {}
 
-  /** Starts workers until `warm` are idle or starting. */
+  /** Starts workers until `warm` are idle, starting or on their way back (minus those promised to waiters). */
   prewarm(): void {
-    while (!this.closed && this.idle.length + this.starting < this.warm) {
+    while (!this.closed && this.idle.length + this.starting + this.returning.size - this.waiters.length < this.warm) {
       this.starting++;
       const pooled = this.create();
       pooled.ready.then(
@@ -77,6 +90,7 @@ export class WorkerPool {
     const pooled = new PooledWorker(this.host.startProcessWorker());
     pooled.worker.onFailure((error) => {
       pooled.failed = error;
+      this.returning.delete(pooled);
       const index = this.idle.indexOf(pooled);
       if (index >= 0) this.idle.splice(index, 1);
     });
@@ -84,18 +98,51 @@ export class WorkerPool {
   }
 
   async acquire(): Promise<PooledWorker> {
-    const pooled = this.idle.pop() ?? this.create();
+    let pooled = this.idle.pop() ?? (this.returning.size > this.waiters.length ? await this.waitForReturn() : null);
+    pooled ??= this.create();
     this.prewarm();
     await pooled.ready;
     pooled.worker.setActive(true);
     return pooled;
   }
 
-  /** Takes back a worker whose program ended cleanly. */
+  /** Says that `pooled`'s program has ended: the worker will be back (release) once it reports idle. */
+  expectReturn(pooled: PooledWorker): void {
+    if (!this.closed && !pooled.failed) this.returning.add(pooled);
+  }
+
+  /** The next worker to come back, or null after RETURN_WAIT_MS. */
+  private waitForReturn(): Promise<PooledWorker | null> {
+    return new Promise((resolve) => {
+      const waiter = (pooled: PooledWorker | null) => {
+        clearTimeout(timer);
+        resolve(pooled);
+      };
+      const timer = setTimeout(() => {
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        resolve(null);
+      }, RETURN_WAIT_MS);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Takes back a worker whose program ended cleanly: to a waiting acquire, else to the idle list. */
   release(pooled: PooledWorker): void {
+    this.returning.delete(pooled);
     pooled.owner = null;
+    if (this.closed || pooled.failed) {
+      pooled.worker.setActive(false);
+      void pooled.worker.terminate();
+      return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      waiter(pooled);
+      return;
+    }
     pooled.worker.setActive(false);
-    if (this.closed || pooled.failed || this.idle.length >= MAX_IDLE) {
+    if (this.idle.length >= MAX_IDLE) {
       void pooled.worker.terminate();
       return;
     }
@@ -122,6 +169,7 @@ export class WorkerPool {
 
   /** Stops a worker at once (its program is being killed mid-computation). */
   discard(pooled: PooledWorker): void {
+    this.returning.delete(pooled);
     pooled.owner = null;
     void pooled.worker.terminate();
     this.prewarm();
@@ -129,6 +177,8 @@ export class WorkerPool {
 
   async shutdown(): Promise<void> {
     this.closed = true;
+    for (const waiter of this.waiters.splice(0)) waiter(null);
+    this.returning.clear();
     if (this.trimTimer !== null) clearTimeout(this.trimTimer);
     this.trimTimer = null;
     const all = this.idle.splice(0);

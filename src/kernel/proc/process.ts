@@ -53,6 +53,10 @@ export class Process {
   inSyscall = false;
   /** The dispatcher has stopped serving this process for good (it no longer touches the channel). */
   dispatcherDone = false;
+  /** Its worker reported idle after the program ended (it no longer touches the channel). */
+  workerReturned = false;
+  /** Its channel went back to the kernel's spares (see Kernel.recycleChannel): never twice. */
+  channelRecycled = false;
   worker: PooledWorker | null = null;
   /** Set by execve: when the worker unwinds, it gets `pendingProgram`. */
   execPending = false;
