@@ -6,6 +6,7 @@
  */
 import { createHostEngine } from '../backends/host/host-engine.ts';
 import { EngineSocketTransport } from '../platform/node/engine-socket-transport.ts';
+import { untilSignal } from './until-signal.ts';
 import { HttpTransport, parseDockerHost } from '../platform/node/http-transport.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -68,20 +69,9 @@ export async function hostDaemon(options: HostDaemonOptions): Promise<number> {
   );
   for (const url of listening) process.stdout.write(`  listening on ${url}\n`);
   process.stdout.write(`To use it:\n  export DOCKER_HOST=${listening[0]}\n`);
-  await new Promise<void>((resolveStopped) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      process.stdout.write(`drydock daemon: ${signal}, stopping (containers keep running on the host engine)\n`);
-      void (async () => {
-        await transport.close();
-        await engine.shutdown();
-        resolveStopped();
-      })();
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+  await untilSignal('stopping (containers keep running on the host engine)', async () => {
+    await transport.close();
+    await engine.shutdown();
   });
   return 0;
 }

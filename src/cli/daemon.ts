@@ -26,6 +26,7 @@ import type { BlobStore } from '../platform/types.ts';
 import type { VolumeDriver } from '../engine/volumes/volumes.ts';
 import { MemoryVolumeDriver } from '../engine/volumes/memory-driver.ts';
 import { packageRoot } from './serve.ts';
+import { untilSignal } from './until-signal.ts';
 
 interface DaemonOptions {
   hosts: string[];
@@ -221,21 +222,9 @@ export async function daemonCommand(argv: string[]): Promise<number> {
   process.stdout.write(`Drydock engine ready (data root: ${options.storage === 'memory' ? 'in memory' : options.dataRoot}${quota})\n`);
   for (const url of listening) process.stdout.write(`  listening on ${url}\n`);
   process.stdout.write(`To use it:\n  export DOCKER_HOST=${listening[0]}\n`);
-  let stopping = false;
-  const stopped = new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      process.stdout.write(`drydock daemon: ${signal}, stopping containers and saving state\n`);
-      void (async () => {
-        await transport.close();
-        await engine.shutdown();
-        resolve();
-      })();
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+  await untilSignal('stopping containers and saving state', async () => {
+    await transport.close();
+    await engine.shutdown();
   });
-  await stopped;
   return 0;
 }
