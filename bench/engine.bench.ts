@@ -32,6 +32,10 @@ async function timeCommand(args: string[], env: NodeJS.ProcessEnv): Promise<numb
 const t = await startTestEngine();
 const env = { ...process.env, DOCKER_HOST: `unix://${t.socket}` };
 
+// The docker CLI's own floor: starting and exiting the Go binary, no daemon involved.
+const cliAlone: number[] = [];
+for (let i = 0; i < 7; i++) cliAlone.push(await timeCommand(['--version'], env));
+
 // 1. docker run --rm hello-world through the real CLI.
 const ours: number[] = [];
 for (let i = 0; i < 7; i++) ours.push(await timeCommand(['run', '--rm', 'hello-world'], env));
@@ -62,6 +66,7 @@ console.log(
   `docker run --rm hello-world (real CLI)      drydock ${median(ours).toFixed(0)} ms` +
     (reference === null ? '   (no dockerd here: reference skipped)' : `   real dockerd ${reference.toFixed(0)} ms   ratio ${(median(ours) / reference).toFixed(2)} (target <= 0.1)`),
 );
+console.log(`  of which the docker CLI alone (docker --version, no daemon) takes ${median(cliAlone).toFixed(0)} ms`);
 
 // 2. In-process create+start+wait+remove.
 const docker = new DockerClient(inProcessTransport(t.engine.api));
