@@ -24,6 +24,7 @@ import { startTestEngine } from './helpers/engine-harness.ts';
 import type { TestEngine } from './helpers/engine-harness.ts';
 import { dockerCli, oracleSkip, startOracleDockerd } from './helpers/dockerd.ts';
 import type { CliResult, Oracle } from './helpers/dockerd.ts';
+import { normalise } from './helpers/cli-normalise.ts';
 
 const skip = oracleSkip();
 const DATA = join(import.meta.dirname, 'dockerd-diff');
@@ -58,35 +59,6 @@ const CASES = JSON.parse(readFileSync(join(DATA, 'cases.json'), 'utf8')) as Case
 const KNOWN = JSON.parse(readFileSync(join(DATA, 'known-differences.json'), 'utf8')) as KnownDifference[];
 
 type Engine = 'ours' | 'real';
-
-// ---- normalisers: each rewrites one thing that must differ between two engines -----------------
-
-/** Full 64-hex IDs (containers, images, networks, exec IDs, digests). */
-const normaliseFullIds = (s: string) => s.replace(/\b[0-9a-f]{64}\b/g, '<id>');
-/** 12-hex short IDs (hostnames, `ps` IDs, conflict messages). */
-const normaliseShortIds = (s: string) => s.replace(/\b[0-9a-f]{12}\b/g, '<id12>');
-/** RFC 3339 timestamps (inspect, `logs -t`). */
-const normaliseTimestamps = (s: string) => s.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)/g, '<time>');
-/** Human durations ("Up 2 seconds", "Exited (0) Less than a second ago", "3 seconds ago"). */
-const normaliseDurations = (s: string) =>
-  s.replace(/\b(Less than a second|About a minute|About an hour|\d+ (seconds?|minutes?|hours?))\b/g, '<duration>');
-/** Human sizes ("0B", "1.23MB", "4.1kB"). */
-const normaliseSizes = (s: string) => s.replace(/\b\d+(\.\d+)?\s?(B|kB|MB|GB)\b/g, '<size>');
-/** Container and gateway addresses on networks (each engine allocates its own subnets). */
-const normaliseAddresses = (s: string) =>
-  s.replace(/\b(?!0\.0\.0\.0\b)(?!127\.0\.0\.1\b)\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(\/\d+)?\b/g, '<ip>');
-/** Host ports chosen by the engine for `-p CONTAINERPORT`. */
-const normaliseHostPorts = (s: string) => s.replace(/(0\.0\.0\.0|127\.0\.0\.1|::|\[::\]):\d+/g, '$1:<port>');
-/** Each engine's data root in volume mountpoints. */
-const normaliseDataRoots = (s: string) => s.replace(/\S*\/volumes\/([^/\s]+)\/_data/g, '<data-root>/volumes/$1/_data');
-
-const NORMALISERS = [normaliseFullIds, normaliseShortIds, normaliseTimestamps, normaliseDurations, normaliseSizes, normaliseHostPorts, normaliseAddresses, normaliseDataRoots];
-
-function normalise(text: string, scratch: string): string {
-  let s = text.replaceAll(scratch, '{tmp}');
-  for (const n of NORMALISERS) s = n(s);
-  return s;
-}
 
 // ---- running steps ------------------------------------------------------------------------------
 

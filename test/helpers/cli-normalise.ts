@@ -2,7 +2,8 @@
  * Normalisers for comparing docker CLI output of two engines (or of one
  * engine reached two ways): each rewrites one thing that must differ between
  * two runs — IDs, times, durations, sizes, addresses, host ports, data roots
- * and a scratch directory. The same rules as test/engine-dockerd-diff.test.ts.
+ * and a scratch directory. Used by test/engine-dockerd-diff.test.ts and the
+ * host-backend comparisons.
  */
 
 /** Full 64-hex IDs (containers, images, networks, exec IDs, digests). */
@@ -11,6 +12,9 @@ export const normaliseFullIds = (s: string) => s.replace(/\b[0-9a-f]{64}\b/g, '<
 export const normaliseShortIds = (s: string) => s.replace(/\b[0-9a-f]{12}\b/g, '<id12>');
 /** RFC 3339 timestamps (inspect, `logs -t`). */
 export const normaliseTimestamps = (s: string) => s.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)/g, '<time>');
+/** `ls -l` dates ("Nov 27 09:02", "Nov 27  2025"): two runs a minute apart differ. */
+export const normaliseListingDates = (s: string) =>
+  s.replace(/\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d (\d\d:\d\d| \d{4})\b/g, '<date>');
 /** Human durations ("Up 2 seconds", "Exited (0) Less than a second ago", "3 seconds ago"). */
 export const normaliseDurations = (s: string) =>
   s.replace(/\b(Less than a second|About a minute|About an hour|\d+ (seconds?|minutes?|hours?))\b/g, '<duration>');
@@ -28,6 +32,7 @@ export const NORMALISERS = [
   normaliseFullIds,
   normaliseShortIds,
   normaliseTimestamps,
+  normaliseListingDates,
   normaliseDurations,
   normaliseSizes,
   normaliseHostPorts,

@@ -9,6 +9,9 @@ import type { PidNamespace } from '../../kernel/proc/namespaces.ts';
 export type OutputStream = 'stdout' | 'stderr';
 export type OutputListener = (stream: OutputStream, bytes: Uint8Array) => void;
 
+/** Output kept for the first listener at most (a pipe's worth). */
+const EARLY_OUTPUT_MAX = 64 * 1024;
+
 /**
  * The standard streams of a container's main process (or of an exec):
  * pipes, or a pseudo-terminal with `tty`. The engine keeps its ends (stdin's
@@ -24,6 +27,9 @@ export class ProcessStdio {
   private readonly stdinEnd: FileDescription | null;
   private readonly outputs: [OutputStream, FileDescription][] = [];
   private readonly listeners = new Set<OutputListener>();
+  /** Output written before the first listener came (null once one has). */
+  private early: [OutputStream, Uint8Array][] | null = [];
+  private earlyBytes = 0;
   private stdinClosed = false;
   /** Resolves when every output stream has reached end of file. */
   readonly done: Promise<void>;
@@ -70,13 +76,29 @@ export class ProcessStdio {
     this.startDone();
   }
 
-  /** Adds an output listener; returns the function that removes it. */
+  /**
+   * Adds an output listener; returns the function that removes it. The first
+   * listener also gets what the process wrote before anyone listened (an
+   * exec's shell prints its prompt as soon as it runs, which can be before
+   * the attached client's listener is in place).
+   */
   listen(listener: OutputListener): () => void {
     this.listeners.add(listener);
+    const early = this.early;
+    this.early = null;
+    for (const [stream, bytes] of early ?? []) listener(stream, bytes);
     return () => this.listeners.delete(listener);
   }
 
   private emit(stream: OutputStream, bytes: Uint8Array): void {
+    if (this.early) {
+      // Nobody listens yet: keep it (up to EARLY_OUTPUT_MAX) for the first listener.
+      if (this.earlyBytes + bytes.length <= EARLY_OUTPUT_MAX) {
+        this.early.push([stream, bytes.slice()]);
+        this.earlyBytes += bytes.length;
+      }
+      return;
+    }
     for (const listener of [...this.listeners]) listener(stream, bytes);
   }
 
