@@ -80,7 +80,8 @@ export class MemoryVolumeDriver implements VolumeDriver {
   async destroy(name: string): Promise<void> {
     this.volumes.delete(name);
     this.savedGeneration.delete(name);
-    if ((await this.store.getBlob(PREFIX + name)) !== null) await this.store.commit([{ op: 'deleteBlob', key: PREFIX + name }]);
+    // Deleting a blob that was never saved is a no-op (BlobStore contract): no need to read it first.
+    await this.store.commit([{ op: 'deleteBlob', key: PREFIX + name }]);
   }
 
   mountpoint(name: string): string {
