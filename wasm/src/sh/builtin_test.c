@@ -65,22 +65,15 @@ static long long getn(tctx_t *t, const char *s) {
 /* The file's group is the effective gid or one of the supplementary groups (the permission check, not -G). */
 static int in_group(uint32_t gid) {
   if (gid == getegid()) return 1;
-  gid_t groups[64];
-  int n = getgroups(64, groups);
-  if (n < 0) {
-    int count = getgroups(0, 0);
-    if (count <= 0) return 0;
-    gid_t *all = malloc((size_t)count * sizeof *all);
-    if (!all) return 0;
-    n = getgroups(count, all);
-    int found = 0;
-    for (int i = 0; i < n && !found; i++) found = all[i] == gid;
-    free(all);
-    return found;
-  }
-  for (int i = 0; i < n; i++)
-    if (groups[i] == gid) return 1;
-  return 0;
+  int count = getgroups(0, 0);
+  if (count <= 0) return 0;
+  gid_t *groups = malloc((size_t)count * sizeof *groups);
+  if (!groups) return 0;
+  int n = getgroups(count, groups);
+  int found = 0;
+  for (int i = 0; i < n && !found; i++) found = groups[i] == gid;
+  free(groups);
+  return found;
 }
 
 static int file_test(const char *op, const char *path) {
